@@ -1,0 +1,1 @@
+console.log("agentrail: not built yet");
