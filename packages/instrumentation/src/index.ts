@@ -1,1 +1,10 @@
-export {};
+export { withAgent, onBehalfOf, getAgent, getPrincipal, setAgent, setPrincipal } from './identity.js';
+export type { AgentIdentity, Principal, PrincipalType, DelegationStep } from './identity.js';
+export { AgentContextSpanProcessor, agentAttributes, principalAttributes } from './processor.js';
+export type { AgentContextSpanProcessorOptions } from './processor.js';
+export { traceTool } from './tool.js';
+export type { TraceToolOptions, ToolResource, ActionKind, ActionRisk } from './tool.js';
+export { recordAuthorization, recordApproval } from './decisions.js';
+export type { Authorization, Approval, ApprovalStatus } from './decisions.js';
+export { InvalidIdentityError, InvalidDecisionError, InvalidToolError } from './errors.js';
+export { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';

@@ -1,0 +1,172 @@
+// Collector throughput with durable acknowledgement: OTLP/protobuf requests of 512 agent spans
+// with 15 attributes each, sent over 127.0.0.1 to `agentrail serve` running in its own process
+// (so its RSS and CPU are its own). Beside it, the decode-only ceiling: the same requests
+// decoded to NeutralSpans and discarded, in this process.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeTraceRequestProto, encodeTraceRequestProto, toNeutralSpans, type OtlpKeyValue, type OtlpSpan } from '@agentrail/collector';
+import { flushFigures, machineLimits, median, percentile, report, section } from './lib.js';
+
+const BENCH = 'collector';
+const SPANS_PER_REQUEST = 512;
+const SUSTAIN_MS = 10_000;
+const PACED_RATE = 5_000; // spans/s
+const PACED_MS = 10_000;
+const CONCURRENCY = 6;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function makeRequest(): Uint8Array {
+  const traceId = randomBytes(16);
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const s = (k: string, v: string): OtlpKeyValue => ({ key: k, value: { stringValue: v } });
+  const spans: OtlpSpan[] = [];
+  for (let i = 0; i < SPANS_PER_REQUEST; i++) {
+    const attributes: OtlpKeyValue[] = [
+      s('gen_ai.operation.name', 'execute_tool'),
+      s('gen_ai.agent.id', 'agent-travel'),
+      s('gen_ai.agent.name', 'Travel assistant'),
+      s('gen_ai.tool.name', 'book_flight'),
+      s('gen_ai.tool.call.id', `call_${i}`),
+      s('gen_ai.tool.type', 'function'),
+      s('gen_ai.tool.call.arguments', `{"from":"CDG","to":"SFO","seat":${i},"date":"2026-12-01"}`),
+      s('gen_ai.request.model', 'gpt-5-mini'),
+      s('gen_ai.provider.name', 'openai'),
+      s('gen_ai.conversation.id', 'conv-42'),
+      s('user.id', 'user-7'),
+      s('agentrail.resource.type', 'booking'),
+      s('agentrail.resource.id', `bk-${i}`),
+      s('agentrail.action.kind', 'write'),
+      { key: 'app.attempt', value: { intValue: 1 } },
+    ];
+    spans.push({
+      traceId, spanId: randomBytes(8), parentSpanId: new Uint8Array(0), name: 'execute_tool book_flight', kind: 3,
+      startTimeUnixNano: now.toString(), endTimeUnixNano: (now + 5_000_000n).toString(), attributes, events: [], links: [],
+    });
+  }
+  return encodeTraceRequestProto({
+    resourceSpans: [{ resource: { attributes: [s('service.name', 'travel-agent'), s('service.version', '1.4.0')] }, scopeSpans: [{ scope: { name: 'bench', version: '1' }, spans }] }],
+  });
+}
+
+function decodeCeiling(bodies: Uint8Array[]): number {
+  for (let i = 0; i < 20; i++) toNeutralSpans(decodeTraceRequestProto(bodies[i % bodies.length]!)); // warm up
+  let spans = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 3000) {
+    for (const b of bodies) spans += toNeutralSpans(decodeTraceRequestProto(b)).spans.length;
+  }
+  return spans / ((performance.now() - t0) / 1000);
+}
+
+function cliArgs(args: string[]): string[] {
+  if (existsSync(join(root, 'packages/cli/dist/main.js'))) return [join(root, 'packages/cli/bin/agentrail.js'), ...args];
+  return ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), ...args];
+}
+
+async function startServer(data: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, cliArgs(['serve', '--json', '--port', '0', '--data', data]), {
+    env: { ...process.env, AGENTRAIL_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.on('close', () => r()));
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      try {
+        resolve((JSON.parse(out) as { url: string }).url);
+      } catch {
+        // summary not complete yet
+      }
+    });
+    void exited.then(() => reject(new Error('agentrail serve exited before listening')));
+  });
+  child.stdout.resume();
+  return { url, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await exited; } };
+}
+
+function post(agent: Agent, url: string, body: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/traces`, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Peak RSS of another process, from /proc (Linux), in MiB. */
+function peakRssOf(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const limits = await machineLimits();
+const bodies = Array.from({ length: 16 }, makeRequest);
+section(`collector: OTLP/protobuf, ${SPANS_PER_REQUEST}-span requests, 15 attributes per span (${(bodies[0]!.length / 1024).toFixed(0)} KiB each)`);
+
+const ceiling = decodeCeiling(bodies);
+report({ bench: BENCH, name: 'decode-only ceiling (decode + NeutralSpan, in-process)', value: ceiling, unit: 'spans/s' });
+
+const data = mkdtempSync(join(tmpdir(), 'agentrail-bench-collector-'));
+const server = await startServer(data);
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+try {
+  // Warm up the server's JIT and files.
+  for (let i = 0; i < 10; i++) await post(agent, server.url, bodies[i % bodies.length]!);
+
+  // Sustained: CONCURRENCY requests always in flight, each answered only once durable.
+  let acked = 0;
+  let refused = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() - t0 < SUSTAIN_MS) {
+        const status = await post(agent, server.url, bodies[next++ % bodies.length]!);
+        if (status === 200) acked += SPANS_PER_REQUEST;
+        else refused++;
+      }
+    }),
+  );
+  const sustained = acked / ((performance.now() - t0) / 1000);
+  report({ bench: BENCH, name: `sustained, durable ack (${CONCURRENCY} requests in flight)`, value: sustained, unit: 'spans/s', target: '>= 30,000', met: sustained >= 30_000 });
+  report({ bench: BENCH, name: 'sustained vs decode-only ceiling', value: sustained / ceiling, unit: 'ratio', ratio: { of: 'decode-only ceiling', value: sustained / ceiling }, target: '>= 0.5', met: sustained / ceiling >= 0.5 });
+  report({ bench: BENCH, name: 'sustained vs write+fsync limit (512 x 1 KiB groups)', value: sustained, unit: 'spans/s', ratio: { of: 'fsync512 limit', value: sustained / limits.fsync512 } });
+  if (refused) report({ bench: BENCH, name: 'requests refused (429/503) during sustained run', value: refused, unit: 'requests' });
+
+  // Paced: 5,000 spans/s as ~9.8 requests/s, open loop, latency of each.
+  const interval = (SPANS_PER_REQUEST / PACED_RATE) * 1000;
+  const latencies: number[] = [];
+  const inflight: Promise<void>[] = [];
+  const p0 = performance.now();
+  for (let i = 0; performance.now() - p0 < PACED_MS; i++) {
+    const due = p0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const body = bodies[i % bodies.length]!;
+    inflight.push((async () => {
+      const s = performance.now();
+      await post(agent, server.url, body);
+      latencies.push(performance.now() - s);
+    })());
+  }
+  await Promise.all(inflight);
+  const p99 = percentile(latencies, 99);
+  report({ bench: BENCH, name: `request latency p50 at ${PACED_RATE.toLocaleString('en-US')} spans/s`, value: median(latencies), unit: 'ms' });
+  report({ bench: BENCH, name: `request latency p99 at ${PACED_RATE.toLocaleString('en-US')} spans/s`, value: p99, unit: 'ms', target: '< 25 ms', met: p99 < 25 });
+  const rss = peakRssOf(server.pid);
+  report({ bench: BENCH, name: 'collector process peak RSS', value: rss, unit: 'MiB', target: '< 300 MB', met: rss * 1.048576 < 300 });
+} finally {
+  agent.destroy();
+  await server.stop();
+  rmSync(data, { recursive: true, force: true });
+}
+flushFigures();

@@ -1,0 +1,101 @@
+// Ledger benchmarks: durable group-committed appends, proof latency and full verification of a
+// 1,000,000-entry log, and memory at 100k vs 1M entries. Figures carry ratios to machine limits.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  generateKey, leafHash, openFileLedger, openNote, parseCheckpoint, verifyInclusion, verifyLedger,
+} from '@agentrail/ledger';
+import { flushFigures, machineLimits, median, percentile, report, section } from './lib.js';
+
+const ENTRY = 1024;
+const gc = (globalThis as { gc?: () => void }).gc;
+/** Resident memory after a full GC, so the figure reflects what the ledger keeps, not garbage. */
+const rssMiB = (): number => {
+  gc?.();
+  return process.memoryUsage().rss / 1024 / 1024;
+};
+
+function entries(n: number, seed: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = Buffer.alloc(ENTRY, (seed + i) & 0xff);
+    b.writeUInt32BE(seed + i, 0);
+    out.push(b);
+  }
+  return out;
+}
+
+const limits = await machineLimits();
+const { signerKey, verifierKey } = generateKey('bench.example');
+const root = await mkdtemp(join(tmpdir(), 'agentrail-bench-ledger-'));
+try {
+  section('durable append, concurrent batches of 512 x 1 KiB');
+  {
+    const ledger = await openFileLedger(join(root, 'append'), { signerKey });
+    const writers = 8;
+    const batchesPerWriter = 40;
+    const batch = entries(512, 1);
+    await ledger.append(batch); // warm up
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: writers }, async () => {
+      for (let b = 0; b < batchesPerWriter; b++) await ledger.append(batch);
+    }));
+    const secs = (performance.now() - t0) / 1000;
+    const rate = (writers * batchesPerWriter * 512) / secs;
+    const bound = Math.min(limits.sha256OneCore / 2, limits.fsync512);
+    report({ bench: 'ledger', name: `append (${writers} writers x 512-entry batches)`, value: rate, unit: 'entries/s', ratio: { of: 'min(sha256 1-core/2, fsync512)', value: rate / bound }, target: '>= 100,000/s and >= 50%', met: rate >= 100_000 && rate >= bound / 2 });
+    const s = ledger.stats;
+    report({ bench: 'ledger', name: 'append calls per group commit', value: s.appendCalls / s.commits, unit: 'calls' });
+    await ledger.close();
+  }
+
+  section('1,000,000-entry log');
+  const dir = join(root, 'big');
+  {
+    const ledger = await openFileLedger(dir, { signerKey, checkpointIntervalMs: 10_000 });
+    const chunk = 8192;
+    const t0 = performance.now();
+    let rss100k = 0;
+    for (let n = 0; n < 1_000_000; n += chunk) {
+      await ledger.append(entries(Math.min(chunk, 1_000_000 - n), n));
+      if (!rss100k && ledger.size >= 100_000) rss100k = rssMiB();
+    }
+    const rss1m = rssMiB();
+    const secs = (performance.now() - t0) / 1000;
+    report({ bench: 'ledger', name: 'build 1M log (8192-entry appends)', value: 1_000_000 / secs, unit: 'entries/s' });
+    report({ bench: 'ledger', name: 'writer RSS at 100k entries', value: rss100k, unit: 'MiB' });
+    report({ bench: 'ledger', name: 'writer RSS at 1M entries', value: rss1m, unit: 'MiB', ratio: { of: 'RSS at 100k', value: rss1m / rss100k }, target: 'flat (<= 1.25x)', met: rss1m <= rss100k * 1.25 });
+
+    const note = await ledger.publishCheckpoint();
+    const cp = parseCheckpoint(openNote(note, [verifierKey]).text);
+    const times: number[] = [];
+    let x = 12345;
+    for (let q = 0; q < 2000; q++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const i = x % cp.size;
+      const data = entries(1, i)[0]!;
+      const t = performance.now();
+      const proof = await ledger.inclusionProof(i, cp.size);
+      verifyInclusion(leafHash(data), i, cp.size, proof, cp.rootHash);
+      times.push(performance.now() - t);
+    }
+    const med = median(times.slice(200));
+    report({ bench: 'ledger', name: 'inclusion proof + verify, random index (median)', value: med, unit: 'ms', target: '< 1 ms', met: med < 1 });
+    report({ bench: 'ledger', name: 'inclusion proof + verify, random index (p99)', value: percentile(times.slice(200), 99), unit: 'ms' });
+    await ledger.close();
+  }
+  {
+    const before = rssMiB();
+    const t0 = performance.now();
+    const r = await verifyLedger(dir, { verifierKeys: [verifierKey] });
+    const secs = (performance.now() - t0) / 1000;
+    const rate = r.size / secs;
+    const bound = limits.sha256AllCores / 2;
+    report({ bench: 'ledger', name: 'verifyLedger full 1M log', value: rate, unit: 'entries/s', ratio: { of: 'sha256 all cores/2', value: rate / bound }, target: '>= 80%', met: rate >= bound * 0.8 });
+    report({ bench: 'ledger', name: 'RSS after verifyLedger (was before)', value: rssMiB(), unit: 'MiB', ratio: { of: 'RSS before', value: rssMiB() / before } });
+  }
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
+flushFigures();

@@ -1,0 +1,118 @@
+// Span → record → canonical bytes → leaf hash, beside the OTLP protobuf serializer's cost for the
+// same spans (the cost users already accept to export a span).
+import { createRequire } from 'node:module';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { canonicalize, encodeRecordWithHash, fromReadableSpan, toAuditRecord, type AuditRecord } from '@agentrail/core';
+import { flushFigures, median, report, section, machineLimits } from './lib.js';
+
+const require = createRequire(import.meta.url);
+const referenceCanonicalize = require('canonicalize') as (v: unknown) => string;
+
+const BENCH = 'record';
+const SPANS = 2000;
+const BATCH = 100;
+const ROUNDS = 15;
+
+/** Typical tool span: 15 attributes, 1 KiB arguments. */
+function makeSpans(n: number): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'billing-agent', 'service.version': '2.3.1', 'host.name': 'worker-3' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('bench', '1.0.0');
+  for (let i = 0; i < n; i++) {
+    const args = JSON.stringify({ invoiceId: `inv-${i}`, customer: 'ACME GmbH', lines: 'x'.repeat(960) });
+    const span = tracer.startSpan('execute_tool create_invoice', {
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'create_invoice',
+        'gen_ai.tool.call.id': `call_${i}`,
+        'gen_ai.tool.type': 'function',
+        'gen_ai.tool.call.arguments': args,
+        'gen_ai.tool.call.result': `{"ok":true,"id":"inv-${i}"}`,
+        'gen_ai.conversation.id': 'conv-8842',
+        'agentrail.agent.id': 'billing-agent',
+        'agentrail.principal.id': 'alice@example.com',
+        'agentrail.principal.tenant': 'acme',
+        'agentrail.action.kind': 'write',
+        'agentrail.action.risk': 'medium',
+        'agentrail.resource.type': 'invoice',
+        'server.address': 'erp.internal',
+        'http.response.status_code': 200,
+      },
+    });
+    span.end();
+  }
+  const spans = exporter.getFinishedSpans();
+  void provider.shutdown();
+  return spans;
+}
+
+function perSpanMicros(fn: (batch: ReadableSpan[]) => void, spans: ReadableSpan[]): number[] {
+  const out: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let b = 0; b < spans.length; b += BATCH) {
+      const batch = spans.slice(b, b + BATCH);
+      const t0 = process.hrtime.bigint();
+      fn(batch);
+      out.push(Number(process.hrtime.bigint() - t0) / 1000 / batch.length);
+    }
+  }
+  return out;
+}
+
+const limits = await machineLimits();
+const spans = makeSpans(SPANS);
+const ctx = { via: 'exporter' as const, authenticated: { id: 'billing-agent', method: 'in-process' }, receivedAt: '2026-01-01T00:00:00.000000000Z' };
+let sink = 0;
+
+const audit = (batch: ReadableSpan[]): void => {
+  for (const s of batch) {
+    const r = toAuditRecord(fromReadableSpan(s), ctx);
+    sink += encodeRecordWithHash(r!.record).recordHash.length;
+  }
+};
+const otlp = (batch: ReadableSpan[]): void => {
+  sink += ProtobufTraceSerializer.serializeRequest(batch)?.length ?? 0;
+};
+
+// warm up both paths
+perSpanMicros(audit, spans.slice(0, 500));
+perSpanMicros(otlp, spans.slice(0, 500));
+
+section('span → record → canonical bytes → leaf hash (tool span, 15 attributes, 1 KiB arguments)');
+const auditUs = median(perSpanMicros(audit, spans));
+const otlpUs = median(perSpanMicros(otlp, spans));
+const sample = toAuditRecord(fromReadableSpan(spans[0]!), ctx)!.record;
+const leafBytes = encodeRecordWithHash(sample).bytes.length;
+report({ bench: BENCH, name: 'audit: median per span', value: auditUs, unit: 'µs', target: '< 10 µs', met: auditUs < 10 });
+report({ bench: BENCH, name: `OTLP protobuf serialize (batches of ${BATCH}): median per span`, value: otlpUs, unit: 'µs' });
+report({ bench: BENCH, name: 'audit cost / OTLP export serialization cost', value: auditUs / otlpUs, unit: 'x', target: '≤ 1', met: auditUs <= otlpUs });
+report({ bench: BENCH, name: 'record size (leaf bytes)', value: leafBytes, unit: 'B' });
+report({ bench: BENCH, name: 'audit spans per second, one core', value: 1e6 / auditUs, unit: 'span/s', ratio: { of: 'sha256 1 KiB one core', value: 1e6 / auditUs / limits.sha256OneCore } });
+
+section('stages (median per span)');
+const neutral = spans.map((s) => fromReadableSpan(s));
+const records: AuditRecord[] = neutral.map((s) => toAuditRecord(s, ctx)!.record);
+const stage = (name: string, fn: (i: number) => void): void => {
+  const xs: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let b = 0; b < SPANS; b += BATCH) {
+      const t0 = process.hrtime.bigint();
+      for (let i = b; i < b + BATCH; i++) fn(i);
+      xs.push(Number(process.hrtime.bigint() - t0) / 1000 / BATCH);
+    }
+  }
+  report({ bench: BENCH, name, value: median(xs), unit: 'µs' });
+};
+stage('fromReadableSpan', (i) => { sink += fromReadableSpan(spans[i]!).name.length; });
+stage('toAuditRecord (normalize, redact, commit)', (i) => { sink += toAuditRecord(neutral[i]!, ctx)!.record.flags.length; });
+stage('canonicalize (ours)', (i) => { sink += canonicalize(records[i]).length; });
+stage('canonicalize (npm canonicalize, reference)', (i) => { sink += referenceCanonicalize(records[i]).length; });
+stage('encodeRecordWithHash (canonical bytes + leaf hash)', (i) => { sink += encodeRecordWithHash(records[i]!).recordHash.length; });
+
+if (sink === 42) console.log(''); // keep results observable
+flushFigures();

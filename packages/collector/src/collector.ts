@@ -1,0 +1,264 @@
+// createCollector: the embeddable OTLP/HTTP audit collector. `agentrail serve` is a thin
+// command over it. Lifecycle as in the reference collector: shutdown is safe before start and
+// twice; shutdown stops accepting, lets in-flight requests finish, then closes the ledger
+// (which publishes a final checkpoint).
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { AddressInfo, Socket } from 'node:net';
+import { createAuditPipeline, type AuditPipeline } from '@agentrail/core';
+import { openFileLedger, type Ledger, type LedgerAppender } from '@agentrail/ledger';
+import { Admission } from './admission.js';
+import { createAuthenticator } from './auth.js';
+import { parseCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './config.js';
+import { CollectorStateError, InsecureBindError } from './errors.js';
+import { Forwarder } from './forward.js';
+import { loadKeyFile, loadOrCreateDataDirKeys } from './keys.js';
+import { createRequestHandler } from './http.js';
+import { createLogger, type Logger } from './logger.js';
+import { CollectorMetrics } from './metrics.js';
+import { Spool } from './spool.js';
+import { inlineProcessor, WorkerPool, type BatchProcessor } from './worker-pool.js';
+
+export interface CollectorOptions {
+  /** Feed this pipeline instead of opening the file ledger in `dataDir` (for embedding). */
+  pipeline?: AuditPipeline;
+  /** Where structured logs go; default: JSON lines on stderr at the configured level. */
+  logger?: Logger;
+  /** How long shutdown waits for in-flight requests before closing their connections (ms). */
+  shutdownGraceMs?: number;
+}
+
+export interface CollectorAddress {
+  /** e.g. `http://127.0.0.1:4318` */
+  url: string;
+  host: string;
+  port: number;
+}
+
+export interface CollectorKeys {
+  verifierKey: string;
+  /** File holding the verifier key, when there is one. */
+  verifierKeyPath: string | null;
+  signerKeyPath: string;
+  /** True when this start created the key pair. */
+  created: boolean;
+}
+
+export interface Collector {
+  /** Opens the ledger and listens; resolves with the bound address. */
+  start(): Promise<CollectorAddress>;
+  /** Stops accepting, finishes in-flight requests, closes the ledger. Safe before start and twice. */
+  shutdown(): Promise<void>;
+  readonly address: CollectorAddress | null;
+  readonly config: CollectorConfig;
+  readonly metrics: CollectorMetrics;
+  /** The signing key in use (null with an injected pipeline or before start). */
+  readonly keys: CollectorKeys | null;
+  /** Entries in the ledger (0 with an injected pipeline). */
+  readonly ledgerSize: number;
+  /** Layout of the data directory. */
+  readonly paths: { dataDir: string; logDir: string; spoolDir: string | null };
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** Validates the config (throws `CollectorConfigError` / `InsecureBindError`) and builds a collector. */
+export function createCollector(input: CollectorConfigInput | CollectorConfig = {}, options: CollectorOptions = {}): Collector {
+  const config = parseCollectorConfig(input);
+  if (!isLoopback(config.host) && config.auth.credentials.length === 0 && !config.insecure) throw new InsecureBindError(config.host);
+
+  const log = options.logger ?? createLogger(config.log.level, process.stderr, config.log.format);
+  const dataDir = resolve(config.dataDir);
+  const logDir = join(dataDir, 'log');
+  const spoolDir = config.forward ? resolve(config.forward.spoolDir ?? join(dataDir, 'forward-spool')) : null;
+  const admission = new Admission(config.limits.maxInFlightBytes, config.limits.maxInFlightRequests);
+  const spanLimits = { maxAttributes: config.limits.maxAttributes, maxValueLength: config.limits.maxValueLength, maxDepth: config.limits.maxDepth };
+
+  let state: State = 'new';
+  let server: Server | null = null;
+  let ledger: Ledger | null = null;
+  let pipeline: AuditPipeline | null = options.pipeline ?? null;
+  let processor: BatchProcessor | null = null;
+  let forwarder: Forwarder | null = null;
+  let spool: Spool | null = null;
+  let address: CollectorAddress | null = null;
+  let keys: CollectorKeys | null = null;
+  let startPromise: Promise<CollectorAddress> | null = null;
+  let shutdownPromise: Promise<void> | null = null;
+  const sockets = new Set<Socket>();
+
+  const metrics = new CollectorMetrics({
+    ledgerSize: () => ledger?.size ?? 0,
+    inflightBytes: () => admission.inflightBytes,
+    forwardQueueDepth: () => spool?.depth ?? 0,
+    forwardQueueBytes: () => spool?.bytes ?? 0,
+    forwardDroppedSpans: () => spool?.droppedSpans ?? 0,
+  });
+
+  async function openLedger(): Promise<LedgerAppender> {
+    await mkdir(dataDir, { recursive: true });
+    const k = config.keyFile ? await loadKeyFile(resolve(config.keyFile)) : await loadOrCreateDataDirKeys(dataDir, config.keyName);
+    keys = { verifierKey: k.verifierKey, verifierKeyPath: k.verifierKeyPath, signerKeyPath: k.signerKeyPath, created: k.created };
+    const signerKey = k.signerKey;
+    const opened = await openFileLedger(logDir, {
+      signerKey,
+      ...(config.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: config.checkpointIntervalMs } : {}),
+    });
+    ledger = opened;
+    // Appends from every worker and request meet here; the file ledger group-commits them.
+    return {
+      async append(entries) {
+        const t0 = performance.now();
+        const r = await opened.append(entries);
+        metrics.appendSeconds.observe((performance.now() - t0) / 1000);
+        return r;
+      },
+    };
+  }
+
+  function makeProcessor(appender: LedgerAppender | null): BatchProcessor {
+    const forward = config.forward !== undefined;
+    if (pipeline) return inlineProcessor(pipeline, spanLimits, forward);
+    const workers = config.workers ?? Math.min(availableParallelism(), 4);
+    if (workers === 0) {
+      pipeline = createAuditPipeline({ ledger: appender!, identity: config.identity });
+      return inlineProcessor(pipeline, spanLimits, forward);
+    }
+    return new WorkerPool(workers, { identity: config.identity, limits: spanLimits, forward }, appender!, log);
+  }
+
+  async function listen(): Promise<CollectorAddress> {
+    const handler = createRequestHandler({
+      processor: processor!,
+      auth: createAuthenticator(config.auth.credentials),
+      admission,
+      metrics,
+      log,
+      forwarder,
+      limits: { ...config.limits, ...spanLimits },
+      isReady: () => state === 'running',
+    });
+    if (config.tls) {
+      const [cert, key] = await Promise.all([readFile(config.tls.cert), readFile(config.tls.key)]);
+      server = createHttpsServer({ cert, key }, handler);
+    } else {
+      server = createHttpServer(handler);
+    }
+    server.keepAliveTimeout = 30_000;
+    server.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    });
+    const srv = server;
+    await new Promise<void>((ok, fail) => {
+      srv.once('error', fail);
+      srv.listen(config.port, config.host, () => {
+        srv.off('error', fail);
+        ok();
+      });
+    });
+    srv.on('error', (err) => log.error('server error', { err }));
+    const a = srv.address() as AddressInfo;
+    const scheme = config.tls ? 'https' : 'http';
+    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return { url: `${scheme}://${host}:${a.port}`, host: a.address, port: a.port };
+  }
+
+  async function doStart(): Promise<CollectorAddress> {
+    state = 'starting';
+    try {
+      processor = makeProcessor(pipeline ? null : await openLedger());
+      if (config.forward && spoolDir) {
+        spool = await Spool.open(spoolDir, config.forward.spoolMaxBytes);
+        forwarder = new Forwarder(spool, { url: config.forward.url, headers: config.forward.headers, timeoutMs: config.forward.timeoutMs }, log);
+        forwarder.start();
+      }
+      address = await listen();
+    } catch (err) {
+      await release();
+      state = 'stopped';
+      throw err;
+    }
+    if ((state as State) !== 'starting') return address; // shutdown() was called meanwhile
+    state = 'running';
+    log.info('collector listening', {
+      url: address.url,
+      dataDir,
+      verifierKey: keys?.verifierKey,
+      verifierKeyPath: keys?.verifierKeyPath,
+      forward: forwarder?.url,
+      auth: config.auth.credentials.length > 0 ? 'required' : 'none',
+    });
+    return address;
+  }
+
+  async function release(): Promise<void> {
+    await processor?.close().catch((err: unknown) => log.error('stopping consume workers failed', { err }));
+    await forwarder?.stop();
+    if (!options.pipeline) await pipeline?.shutdown().catch((err: unknown) => log.error('pipeline shutdown failed', { err }));
+    if (ledger) {
+      const l = ledger;
+      await l.close().catch((err: unknown) => log.error('ledger close failed', { err }));
+    }
+  }
+
+  async function doShutdown(): Promise<void> {
+    if (startPromise) await startPromise.catch(() => undefined);
+    if (state === 'stopped') return;
+    state = 'stopping';
+    if (server) {
+      const srv = server;
+      const closed = new Promise<void>((ok) => srv.close(() => ok()));
+      srv.closeIdleConnections();
+      // In-flight requests finish (their records become durable); idle keep-alive sockets go now.
+      const grace = setTimeout(() => srv.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      const idle = setInterval(() => srv.closeIdleConnections(), 50);
+      await closed;
+      clearTimeout(grace);
+      clearInterval(idle);
+    }
+    await release();
+    state = 'stopped';
+    log.info('collector stopped', { ledgerSize: ledger?.size });
+  }
+
+  return {
+    start() {
+      if (state !== 'new') throw new CollectorStateError(state === 'stopped' || state === 'stopping' ? 'collector was shut down; create a new one' : 'collector already started');
+      startPromise = doStart();
+      return startPromise;
+    },
+    shutdown() {
+      if (state === 'new') {
+        state = 'stopped';
+        return Promise.resolve();
+      }
+      shutdownPromise ??= doShutdown();
+      return shutdownPromise;
+    },
+    get address() {
+      return address;
+    },
+    config,
+    metrics,
+    get keys() {
+      return keys;
+    },
+    get ledgerSize() {
+      return ledger?.size ?? 0;
+    },
+    paths: { dataDir, logDir, spoolDir },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  const h = host.replace(/^\[|\]$/g, '');
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1';
+  return false;
+}

@@ -1,0 +1,60 @@
+// A consume worker: decodes requests and runs the audit pipeline (record mapping, canonical
+// encoding, hashing) off the main thread. Its ledger is a proxy: appends go to the main thread,
+// which owns the one file ledger, so concurrent workers still share one group commit.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createAuditPipeline } from '@agentrail/core';
+import type { LedgerAppender } from '@agentrail/ledger';
+import { processBatch } from './process-batch.js';
+import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('consume-worker must run in a worker thread');
+const init = workerData as WorkerInit;
+
+let nextAppend = 0;
+const pendingAppends = new Map<number, { resolve: (v: { firstIndex: number }) => void; reject: (e: Error) => void }>();
+
+const ledger: LedgerAppender = {
+  append(entries) {
+    // One transferable buffer for the whole batch instead of cloning each entry.
+    let total = 0;
+    for (const e of entries) total += e.byteLength;
+    const buf = new Uint8Array(total);
+    const ends = new Array<number>(entries.length);
+    let at = 0;
+    for (let i = 0; i < entries.length; i++) {
+      buf.set(entries[i]!, at);
+      at += entries[i]!.byteLength;
+      ends[i] = at;
+    }
+    const id = nextAppend++;
+    return new Promise((resolve, reject) => {
+      pendingAppends.set(id, { resolve, reject });
+      const msg: ToMain = { type: 'append', id, buf, ends };
+      port.postMessage(msg, [buf.buffer]);
+    });
+  },
+};
+
+const pipeline = createAuditPipeline({ ledger, identity: init.identity });
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'appended') {
+    const p = pendingAppends.get(m.id);
+    pendingAppends.delete(m.id);
+    if (!p) return;
+    if (m.error === undefined) p.resolve({ firstIndex: m.firstIndex });
+    else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+    return;
+  }
+  processBatch(pipeline, { body: m.body, format: m.format, authenticated: m.authenticated }, init.limits, init.forward).then(
+    (outcome) => {
+      const msg: ToMain = { type: 'done', id: m.id, outcome };
+      port.postMessage(msg, outcome.kind === 'ok' && outcome.forward ? [outcome.forward.buffer as ArrayBuffer] : []);
+    },
+    (err: unknown) => {
+      const msg: ToMain = { type: 'done', id: m.id, outcome: { kind: 'unavailable', message: `worker error: ${(err as Error).message}` } };
+      port.postMessage(msg);
+    },
+  );
+});

@@ -1,0 +1,163 @@
+// The OTLP/HTTP request handler. Order as in the reference collector: method (405), path (404),
+// auth (401), content type (415), body limit (413, after decompression), decode (400),
+// admission (429/503), decode (400) and consume (durable) on a worker, then the answer in the
+// request's format.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Admission } from './admission.js';
+import type { Authenticator } from './auth.js';
+import { readBody } from './body.js';
+import type { Forwarder } from './forward.js';
+import type { Logger } from './logger.js';
+import type { CollectorMetrics } from './metrics.js';
+import type { PartialSuccess } from './otlp-proto.js';
+import { CONTENT_TYPE, formatOf, statusBody, successBody, type OtlpFormat } from './otlp-response.js';
+import type { SpanLimits } from './to-neutral.js';
+import type { BatchProcessor } from './worker-pool.js';
+
+export const TRACES_PATH = '/v1/traces';
+
+export interface HandlerDeps {
+  processor: BatchProcessor;
+  auth: Authenticator;
+  admission: Admission;
+  metrics: CollectorMetrics;
+  log: Logger;
+  forwarder: Forwarder | null;
+  limits: SpanLimits & { maxBodyBytes: number; retryAfterSeconds: number };
+  /** false while starting or shutting down: /readyz answers 503. */
+  isReady(): boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createRequestHandler(deps: HandlerDeps): Handler {
+  return (req, res) => {
+    const t0 = performance.now();
+    handle(deps, req, res)
+      .catch((err: unknown) => {
+        deps.log.error('unexpected error handling request', { err, path: req.url });
+        if (!res.headersSent) send(res, 500, 'json', statusBody('json', 500, 'internal error; see the collector log'));
+        else res.destroy();
+      })
+      .finally(() => {
+        if (req.url?.startsWith(TRACES_PATH)) deps.metrics.requestSeconds.observe((performance.now() - t0) / 1000);
+      });
+  };
+}
+
+async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?', 1)[0]!;
+  if (path !== TRACES_PATH) return handleOps(deps, path, req, res);
+
+  const format: OtlpFormat = formatOf(req.headers['content-type']) ?? 'json';
+  const fail = (status: number, message: string, headers: Record<string, string> = {}): void => {
+    deps.metrics.requests.inc(1, String(status));
+    send(res, status, format, statusBody(format, status, message), headers);
+  };
+
+  if (req.method !== 'POST') return fail(405, `method ${req.method} not allowed on ${TRACES_PATH}; use POST`, { allow: 'POST' });
+
+  const auth = deps.auth.authenticate(req.headers);
+  if (!auth.ok) return drainThen(req, () => fail(401, auth.reason, { 'www-authenticate': 'Bearer realm="agentrail"' }));
+
+  if (formatOf(req.headers['content-type']) === null) {
+    const ct = req.headers['content-type'] ?? '(none)';
+    return drainThen(req, () => fail(415, `unsupported Content-Type ${ct}; use application/x-protobuf or application/json`));
+  }
+
+  const retry = { 'retry-after': String(deps.limits.retryAfterSeconds) };
+  // Readiness is decided on arrival: a request that started before shutdown is finished, not refused.
+  if (!deps.isReady()) return drainThen(req, () => fail(503, 'collector is starting or shutting down; retry later', retry));
+  if (!deps.admission.enterRequest()) return drainThen(req, () => fail(429, 'too many concurrent requests; retry later', retry));
+  try {
+    const body = await readBody(req, deps.limits.maxBodyBytes);
+    if (!body.ok) return fail(body.status, body.message, body.status === 413 ? { connection: 'close' } : {});
+
+    if (!deps.admission.admitBytes(body.body.byteLength)) {
+      return fail(429, `collector is at capacity (${deps.admission.inflightBytes} bytes in flight); retry later`, retry);
+    }
+    let outcome;
+    try {
+      outcome = await deps.processor.process({ body: body.body, format, authenticated: auth.identity });
+    } finally {
+      deps.admission.releaseBytes(body.body.byteLength);
+    }
+    if (outcome.kind === 'invalid') return fail(400, outcome.message);
+    if (outcome.kind === 'unavailable') {
+      // Nothing was acknowledged; the sender keeps the data and retries.
+      deps.log.error('could not make records durable', { reason: outcome.message });
+      return fail(503, 'audit ledger unavailable; retry later', retry);
+    }
+    const n = outcome.spans;
+
+    deps.metrics.spansReceived.inc(n);
+    let rejected = 0;
+    let firstReason = '';
+    for (const r of outcome.results) {
+      if (r.status === 'recorded') {
+        deps.metrics.spansRecorded.inc();
+        if (r.flags.length > 0) deps.metrics.spansFlagged.inc();
+      } else if (r.status === 'skipped') deps.metrics.spansSkipped.inc();
+      else {
+        rejected++;
+        if (!firstReason) firstReason = `${r.code}: ${r.reason}`;
+      }
+    }
+    if (rejected) deps.metrics.spansRejected.inc(rejected);
+    if (deps.forwarder && outcome.forward) await deps.forwarder.enqueue(outcome.forward, n);
+
+    const partial: PartialSuccess | null = rejected
+      ? { rejectedSpans: rejected, errorMessage: `${rejected} of ${n} spans rejected; first: ${firstReason}` }
+      : null;
+    deps.metrics.requests.inc(1, '200');
+    send(res, 200, format, successBody(format, partial));
+  } finally {
+    deps.admission.leaveRequest();
+  }
+}
+
+function handleOps(deps: HandlerDeps, path: string, req: IncomingMessage, res: ServerResponse): void {
+  const text = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return text(405, `method ${req.method} not allowed on ${path}\n`);
+    }
+    if (path === '/healthz') return text(200, 'ok\n');
+    if (path === '/readyz') return deps.isReady() ? text(200, 'ready\n') : text(503, 'not ready\n');
+    return text(200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+  }
+  req.resume();
+  const body = statusBody('json', 404, `no such path ${path}; OTLP traces go to POST ${TRACES_PATH}`);
+  send(res, 404, 'json', body);
+}
+
+function send(res: ServerResponse, status: number, format: OtlpFormat, body: Uint8Array | string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const len = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  res.writeHead(status, { 'content-type': CONTENT_TYPE[format], 'content-length': len, ...headers });
+  res.end(body);
+}
+
+// Answer only once the request body has been consumed, so keep-alive connections stay in sync;
+// bodies larger than a few MiB are not worth reading just to refuse them.
+function drainThen(req: IncomingMessage, answer: () => void): void {
+  if (req.complete || req.readableEnded) return answer();
+  let seen = 0;
+  const limit = 4 * 1024 * 1024;
+  const onData = (c: Buffer): void => {
+    seen += c.length;
+    if (seen > limit) {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      answer();
+      req.socket.destroySoon?.();
+    }
+  };
+  const onEnd = (): void => answer();
+  req.on('data', onData);
+  req.once('end', onEnd);
+}

@@ -1,0 +1,155 @@
+// Fuzzing the decoders and the endpoint with mutated payloads. Seeded, so a failure reproduces
+// from the seed printed in its message. Bad input must give a clear 400 and change nothing;
+// the collector must never crash or answer 500, and the next good request must succeed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeTraceRequestJson, decodeTraceRequestProto, OtlpDecodeError, toNeutralSpans } from '@agentrail/collector';
+import { makeAgentSpans, toJson, toProtobuf } from './fixtures/spans.js';
+import { prng, startCollector } from './fixtures/harness.js';
+
+const SEED = Number(process.env.AGENTRAIL_FUZZ_SEED ?? 20261123);
+
+type Rand = () => number;
+const int = (r: Rand, n: number): number => Math.floor(r() * n);
+
+/** Byte-level mutations: bit flips, truncation, insertion, splices, huge varints, random garbage. */
+function mutateBytes(r: Rand, seed: Uint8Array): Uint8Array {
+  const b = Buffer.from(seed);
+  switch (int(r, 7)) {
+    case 0: {
+      for (let i = 0, n = 1 + int(r, 8); i < n; i++) b[int(r, b.length)]! ^= 1 << int(r, 8);
+      return b;
+    }
+    case 1:
+      return b.subarray(0, int(r, b.length));
+    case 2: {
+      const at = int(r, b.length);
+      const ins = Buffer.from(Array.from({ length: 1 + int(r, 16) }, () => int(r, 256)));
+      return Buffer.concat([b.subarray(0, at), ins, b.subarray(at)]);
+    }
+    case 3: {
+      // A declared length of ~2^35: must be refused without allocating.
+      const at = int(r, b.length);
+      return Buffer.concat([b.subarray(0, at), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x7f]), b.subarray(at)]);
+    }
+    case 4: {
+      const from = int(r, b.length);
+      const len = int(r, Math.min(64, b.length - from));
+      const at = int(r, b.length);
+      return Buffer.concat([b.subarray(0, at), b.subarray(from, from + len), b.subarray(at)]);
+    }
+    case 5:
+      return Buffer.from(Array.from({ length: int(r, 512) }, () => int(r, 256)));
+    default: {
+      for (let i = 0, n = 1 + int(r, 4); i < n; i++) b[int(r, b.length)] = [0x00, 0xff, 0x80, 0x7f][int(r, 4)]!;
+      return b;
+    }
+  }
+}
+
+/** Structural JSON mutations: a random node replaced by a value of another type or a deep nest. */
+function mutateJson(r: Rand, seed: unknown): string {
+  const doc = structuredClone(seed) as Record<string, unknown>;
+  const nodes: [Record<string, unknown> | unknown[], string | number][] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => (nodes.push([v, i]), walk(x)));
+    else if (v && typeof v === 'object') for (const k of Object.keys(v)) nodes.push([v as Record<string, unknown>, k]), walk((v as Record<string, unknown>)[k]);
+  };
+  walk(doc);
+  const replacements: (() => unknown)[] = [
+    () => null,
+    () => int(r, 2) ? -1 : 1.5,
+    () => '',
+    () => 'zz'.repeat(int(r, 20)),
+    () => [],
+    () => ({}),
+    () => true,
+    () => '9'.repeat(1 + int(r, 30)),
+    () => 'x'.repeat(int(r, 5000)),
+    () => ({ arrayValue: { values: [{ kvlistValue: { values: [{ key: 'a', value: { intValue: 'NaN' } }] } }] } }),
+  ];
+  for (let i = 0, n = 1 + int(r, 3); i < n && nodes.length; i++) {
+    const [parent, key] = nodes[int(r, nodes.length)]!;
+    (parent as Record<string | number, unknown>)[key] = replacements[int(r, replacements.length)]!();
+  }
+  let text = JSON.stringify(doc);
+  if (int(r, 8) === 0) text = text.slice(0, int(r, text.length)); // truncated JSON
+  if (int(r, 16) === 0) {
+    const depth = 50 + int(r, 5000);
+    text = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","attributes":[{"key":"d","value":${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(depth)}{"stringValue":"x"}${'}]}}'.repeat(depth)}}]}]}]}]}`;
+  }
+  return text;
+}
+
+function decodeProto(b: Uint8Array): number {
+  return toNeutralSpans(decodeTraceRequestProto(b)).spans.length;
+}
+function decodeJson(s: string): number {
+  return toNeutralSpans(decodeTraceRequestJson(s)).spans.length;
+}
+
+test('decoders: thousands of mutated protobuf and JSON payloads decode or fail with OtlpDecodeError only', async () => {
+  const r = prng(SEED);
+  const spans = await makeAgentSpans(12, { extra: { 'app.list': ['a', 'b'], 'app.count': 3, 'app.ratio': 0.5, 'app.ok': true } });
+  const pb = toProtobuf(spans);
+  const json = JSON.parse(Buffer.from(toJson(spans)).toString()) as unknown;
+  let decoded = 0;
+  let refused = 0;
+  for (let i = 0; i < 6000; i++) {
+    const isProto = i % 2 === 0;
+    let payload: Uint8Array | string = '';
+    try {
+      if (isProto) {
+        payload = mutateBytes(r, pb);
+        decodeProto(payload);
+      } else {
+        payload = i % 4 === 1 ? mutateJson(r, json) : mutateBytes(r, Buffer.from(JSON.stringify(json))).toString('latin1');
+        decodeJson(payload);
+      }
+      decoded++;
+    } catch (err) {
+      if (!(err instanceof OtlpDecodeError)) {
+        assert.fail(`seed ${SEED}, case ${i}: ${isProto ? 'protobuf' : 'JSON'} payload threw ${String(err)} instead of OtlpDecodeError`);
+      }
+      assert.ok(err.message.length > 0);
+      refused++;
+    }
+  }
+  assert.ok(refused > 1000, `most mutations are refused (${refused})`);
+  assert.ok(decoded > 100, `some mutations still decode (${decoded})`);
+});
+
+test('endpoint: mutated payloads get 200 or 400, never 500; 400s append nothing; good requests keep working', async () => {
+  const c = await startCollector();
+  try {
+    const r = prng(SEED + 1);
+    const spans = await makeAgentSpans(6);
+    const pb = toProtobuf(spans);
+    const json = JSON.parse(Buffer.from(toJson(spans)).toString()) as unknown;
+    const url = `${c.url}/v1/traces`;
+    const send = async (body: Uint8Array | string, type: string): Promise<number> => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const counts: Record<number, number> = {};
+    for (let i = 0; i < 1500; i++) {
+      const isProto = i % 2 === 0;
+      const body = isProto ? mutateBytes(r, pb) : mutateJson(r, json);
+      const before = c.collector.ledgerSize;
+      const status = await send(body, isProto ? 'application/x-protobuf' : 'application/json');
+      counts[status] = (counts[status] ?? 0) + 1;
+      assert.ok(status === 200 || status === 400, `seed ${SEED + 1}, case ${i}: status ${status}`);
+      if (status === 400) assert.equal(c.collector.ledgerSize, before, `seed ${SEED + 1}, case ${i}: a refused request appended records`);
+      if (i % 100 === 99) {
+        const size = c.collector.ledgerSize;
+        assert.equal(await send(pb, 'application/x-protobuf'), 200, 'a good request after bad ones succeeds');
+        assert.equal(c.collector.ledgerSize, size + 6);
+      }
+    }
+    assert.ok((counts[400] ?? 0) > 500, JSON.stringify(counts));
+    assert.equal(c.collector.metrics.requests.get('500'), 0);
+  } finally {
+    await c.close();
+  }
+});

@@ -1,0 +1,2 @@
+export { aiSdkTelemetry, type AiSdkTelemetryOptions } from './telemetry.js';
+export { auditTool, type AuditToolOptions } from './tool.js';

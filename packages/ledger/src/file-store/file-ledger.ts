@@ -1,0 +1,438 @@
+// The embedded file store. Entry states: sequenced (entries + index written and fsynced; the
+// append resolves) → integrated (subtree hashes written) → published (signed checkpoint on disk,
+// after tree files are fsynced). Concurrent appends share one write and one fsync (group commit).
+import { constants as fsc } from 'node:fs';
+import { mkdir, open, readFile, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatCheckpoint } from '../checkpoint.js';
+import { CompactRange } from '../compact-range.js';
+import { LedgerError } from '../errors.js';
+import { HASH_SIZE, leafHash } from '../hash.js';
+import { parseSignerKey } from '../keys.js';
+import { signNote } from '../note.js';
+import { toIndex, type IntLike } from '../numbers.js';
+import { assembleProof, consistencyPlan, inclusionPlan, type ProofStep } from '../proof.js';
+import { formatReceipt } from '../receipt.js';
+import type { FileLedger, FileLedgerOptions, FileLedgerStats } from '../types.js';
+import { checkpointOfNote } from './checkpoint-file.js';
+import { fsyncDir, writeFileDurable } from './durable.js';
+import {
+  CHECKPOINT_FILE, CHECKPOINT_TMP, ENTRIES_FILE, FORMAT_FILE, FORMAT_TEXT, INDEX_FILE, INDEX_RECORD,
+  LOCK_FILE, MAX_ENTRY_BYTES, TREE_DIR, TREE_RECORD, readEnd, treeFile, writeEnd,
+} from './layout.js';
+import { acquireLock } from './lock.js';
+import { NodeReader } from './node-reader.js';
+import { CHUNK_RECORDS, integratedPrefix, prepareTree, recoverTail } from './recover.js';
+
+const RW_CREATE = fsc.O_RDWR | fsc.O_CREAT;
+
+interface Pending {
+  data: Buffer;
+  lengths: number[];
+  /** Leaf hashes, 32 bytes each, computed at append time so hashing overlaps the previous fsync. */
+  leaves: Buffer;
+  resolve: (r: { firstIndex: number }) => void;
+  reject: (e: unknown) => void;
+}
+
+export async function openFileLedger(dir: string, options: FileLedgerOptions): Promise<FileLedger> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new LedgerError('ERR_INVALID_ARGUMENT', 'Ledger directory must be a non-empty path.');
+  if (!options || typeof options !== 'object') throw new LedgerError('ERR_INVALID_ARGUMENT', 'openFileLedger needs an options object with signerKey.');
+  const key = parseSignerKey(options.signerKey);
+  const origin = options.origin ?? key.name;
+  if (typeof origin !== 'string' || origin.length === 0 || origin.includes('\n')) {
+    throw new LedgerError('ERR_INVALID_ARGUMENT', 'origin must be a non-empty single line.');
+  }
+  const interval = options.checkpointIntervalMs ?? 1000;
+  if (!Number.isFinite(interval) || interval < 0) {
+    throw new LedgerError('ERR_INVALID_ARGUMENT', 'checkpointIntervalMs must be a non-negative number of milliseconds.');
+  }
+
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new LedgerError('ERR_LEDGER_NOT_FOUND', `Cannot create ledger directory ${dir}: ${(cause as Error).message}.`, { cause });
+  }
+  const release = await acquireLock(dir);
+  const handles: FileHandle[] = [];
+  try {
+    await ensureFormat(dir);
+    await rm(join(dir, CHECKPOINT_TMP), { force: true });
+    const entries = await open(join(dir, ENTRIES_FILE), RW_CREATE, 0o644);
+    handles.push(entries);
+    const index = await open(join(dir, INDEX_FILE), RW_CREATE, 0o644);
+    handles.push(index);
+
+    let note: string | undefined;
+    try {
+      note = await readFile(join(dir, CHECKPOINT_FILE), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    let checkpointSize = 0;
+    if (note !== undefined) {
+      let cp;
+      try {
+        cp = checkpointOfNote(note);
+      } catch (cause) {
+        throw new LedgerError('ERR_LEDGER_CORRUPT', `The checkpoint in ${dir} is unreadable; run verify.`, { cause });
+      }
+      if (cp.origin !== origin) {
+        throw new LedgerError('ERR_LEDGER_ORIGIN_MISMATCH', `Ledger ${dir} belongs to log ${JSON.stringify(cp.origin)}, not ${JSON.stringify(origin)}.`);
+      }
+      checkpointSize = cp.size;
+    }
+
+    const tail = await recoverTail(dir, entries, index, checkpointSize);
+    const trees = new Map<number, FileHandle>();
+    const counts = new Map<number, number>();
+    for (const name of await readdir(join(dir, TREE_DIR))) {
+      const level = Number(name);
+      if (!/^[1-9][0-9]?$/.test(name)) continue;
+      const fh = await open(treeFile(dir, level), RW_CREATE, 0o644);
+      handles.push(fh);
+      trees.set(level, fh);
+      counts.set(level, Math.floor((await fh.stat()).size / TREE_RECORD));
+    }
+    const reader = new NodeReader(dir);
+    const prefix = integratedPrefix(checkpointSize, counts);
+    const range = await prepareTree(trees, prefix, reader);
+    for (const [level, fh] of trees) counts.set(level, Math.floor((await fh.stat()).size / TREE_RECORD));
+
+    const ledger = new FileLedgerImpl(dir, options.signerKey, origin, interval, release, entries, index, trees, counts, reader, range, tail.entriesEnd, note, checkpointSize);
+    await ledger.integrateStored(prefix, tail.size);
+    if (note === undefined || tail.size !== checkpointSize) await ledger.publishCheckpoint();
+    return ledger;
+  } catch (e) {
+    for (const fh of handles) await fh.close().catch(() => {});
+    await release();
+    throw e;
+  }
+}
+
+async function ensureFormat(dir: string): Promise<void> {
+  let text: string | undefined;
+  try {
+    text = await readFile(join(dir, FORMAT_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (text === undefined) {
+    const others = (await readdir(dir)).filter((n) => n !== LOCK_FILE);
+    if (others.length > 0) {
+      throw new LedgerError('ERR_LEDGER_FORMAT', `Directory ${dir} is not empty and is not a ledger (no ${FORMAT_FILE} file).`);
+    }
+    await mkdir(join(dir, TREE_DIR), { recursive: true });
+    for (const f of [ENTRIES_FILE, INDEX_FILE]) await (await open(join(dir, f), RW_CREATE, 0o644)).close();
+    await writeFileDurable(join(dir, FORMAT_FILE), FORMAT_TEXT);
+    return;
+  }
+  if (text !== FORMAT_TEXT) {
+    throw new LedgerError('ERR_LEDGER_FORMAT', `Ledger ${dir} has format ${JSON.stringify(text.trim())}; this version reads ${JSON.stringify(FORMAT_TEXT.trim())}.`);
+  }
+  await stat(join(dir, TREE_DIR)).catch(async () => mkdir(join(dir, TREE_DIR)));
+}
+
+class FileLedgerImpl implements FileLedger {
+  readonly origin: string;
+  readonly #dir: string;
+  readonly #signerKey: string;
+  readonly #interval: number;
+  readonly #release: () => Promise<void>;
+  readonly #entries: FileHandle;
+  readonly #index: FileHandle;
+  readonly #trees: Map<number, FileHandle>;
+  readonly #treeCounts: Map<number, number>;
+  readonly #dirtyTrees = new Set<number>();
+  readonly #reader: NodeReader;
+  readonly #range: CompactRange;
+  #size: number;
+  #entriesEnd: number;
+  #note: string | undefined;
+  #publishedSize: number;
+  #lastPublishAt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #tail: Promise<unknown> = Promise.resolve();
+  #failed: LedgerError | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #stats = { appendCalls: 0, entries: 0, commits: 0, checkpoints: 0 };
+
+  constructor(
+    dir: string, signerKey: string, origin: string, interval: number, release: () => Promise<void>,
+    entries: FileHandle, index: FileHandle, trees: Map<number, FileHandle>, treeCounts: Map<number, number>,
+    reader: NodeReader, range: CompactRange, entriesEnd: number, note: string | undefined, publishedSize: number,
+  ) {
+    this.#dir = dir;
+    this.#signerKey = signerKey;
+    this.origin = origin;
+    this.#interval = interval;
+    this.#release = release;
+    this.#entries = entries;
+    this.#index = index;
+    this.#trees = trees;
+    this.#treeCounts = treeCounts;
+    this.#reader = reader;
+    this.#range = range;
+    this.#size = range.size;
+    this.#entriesEnd = entriesEnd;
+    this.#note = note;
+    this.#publishedSize = publishedSize;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get stats(): FileLedgerStats {
+    return { ...this.#stats };
+  }
+
+  /** Recovery: integrate leaves already sequenced on disk, [from, to). */
+  async integrateStored(from: number, to: number): Promise<void> {
+    for (let pos = from; pos < to; ) {
+      const count = Math.min(CHUNK_RECORDS, to - pos);
+      const buf = Buffer.alloc(count * INDEX_RECORD);
+      await this.#index.read(buf, 0, buf.length, pos * INDEX_RECORD);
+      const leaves: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) leaves.push(buf.subarray(i * INDEX_RECORD + 8, (i + 1) * INDEX_RECORD));
+      await this.#integrate(leaves);
+      pos += count;
+    }
+    await this.#syncTrees();
+  }
+
+  append(entries: readonly Uint8Array[]): Promise<{ firstIndex: number }> {
+    if (this.#closing) return Promise.reject(new LedgerError('ERR_LEDGER_CLOSED', 'The ledger is closed.'));
+    if (this.#failed) return Promise.reject(this.#failed);
+    if (!Array.isArray(entries)) return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', 'append expects an array of Uint8Array entries.'));
+    const lengths: number[] = [];
+    for (const e of entries) {
+      if (!(e instanceof Uint8Array)) return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', 'Every entry must be a Uint8Array.'));
+      if (e.length > MAX_ENTRY_BYTES) return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', `An entry of ${e.length} bytes exceeds the ${MAX_ENTRY_BYTES}-byte limit.`));
+      lengths.push(e.length);
+    }
+    // Copy now: the caller may reuse its buffers before the batch is written.
+    const data = Buffer.concat(entries);
+    const leaves = Buffer.allocUnsafe(lengths.length * HASH_SIZE);
+    let off = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      leaves.set(leafHash(data.subarray(off, off + lengths[i]!)), i * HASH_SIZE);
+      off += lengths[i]!;
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ data, lengths, leaves, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        void this.#exclusive(() => this.#flush());
+      }
+    });
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(fn);
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  async #flush(): Promise<void> {
+    this.#scheduled = false;
+    const batch = this.#queue.splice(0);
+    if (batch.length === 0) return;
+    if (this.#failed) {
+      for (const p of batch) p.reject(this.#failed);
+      return;
+    }
+    let sequenced: { firstIndexes: number[]; leaves: Uint8Array[] };
+    try {
+      sequenced = await this.#sequence(batch);
+    } catch (cause) {
+      this.#fail('Writing to', cause);
+      for (const p of batch) p.reject(this.#failed);
+      return;
+    }
+    // The entries are durable from here on: callers get their indexes even if integration fails.
+    try {
+      await this.#integrate(sequenced.leaves);
+    } catch (cause) {
+      this.#fail('Integrating', cause);
+    }
+    batch.forEach((p, i) => p.resolve({ firstIndex: sequenced.firstIndexes[i]! }));
+    if (!this.#failed) await this.#maybePublish().catch(() => {}); // failure is recorded in #failed
+  }
+
+  #fail(what: string, cause: unknown): void {
+    this.#failed ??= new LedgerError('ERR_LEDGER_FAILED', `${what} ledger ${this.#dir} failed (${(cause as Error).message}); reopen it to recover.`, { cause });
+  }
+
+  /** Write and fsync entries and index records; returns each call's first index and the leaves. */
+  async #sequence(batch: Pending[]): Promise<{ firstIndexes: number[]; leaves: Uint8Array[] }> {
+    let total = 0;
+    for (const p of batch) total += p.lengths.length;
+    const idx = Buffer.allocUnsafe(total * INDEX_RECORD);
+    const leaves: Uint8Array[] = new Array(total);
+    const firstIndexes: number[] = [];
+    let end = this.#entriesEnd;
+    let r = 0;
+    for (const p of batch) {
+      firstIndexes.push(this.#size + r);
+      for (let k = 0; k < p.lengths.length; k++) {
+        const leaf = p.leaves.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE);
+        end += p.lengths[k]!;
+        writeEnd(idx, r * INDEX_RECORD, end);
+        idx.set(leaf, r * INDEX_RECORD + 8);
+        leaves[r++] = leaf;
+      }
+    }
+    if (total === 0) return { firstIndexes, leaves };
+    const dataBytes = end - this.#entriesEnd;
+    const w1 = await this.#entries.writev(batch.map((p) => p.data), this.#entriesEnd);
+    if (w1.bytesWritten !== dataBytes) throw new Error(`short write to entries (${w1.bytesWritten} of ${dataBytes} bytes)`);
+    const w2 = await this.#index.write(idx, 0, idx.length, this.#size * INDEX_RECORD);
+    if (w2.bytesWritten !== idx.length) throw new Error('short write to index');
+    // Both files are fsynced before anyone is told; recovery checks the unpublished tail.
+    await Promise.all([this.#entries.datasync(), this.#index.datasync()]);
+    this.#entriesEnd = end;
+    this.#stats.commits++;
+    this.#stats.appendCalls += batch.length;
+    this.#stats.entries += total;
+    return { firstIndexes, leaves };
+  }
+
+  async #integrate(leaves: readonly Uint8Array[]): Promise<void> {
+    const pending = new Map<number, Uint8Array[]>();
+    const sink = (level: number, _index: number, hash: Uint8Array): void => {
+      let list = pending.get(level);
+      if (!list) pending.set(level, (list = []));
+      list.push(hash);
+    };
+    for (const leaf of leaves) this.#range.append(leaf, sink);
+    for (const [level, hashes] of pending) {
+      let fh = this.#trees.get(level);
+      if (!fh) {
+        fh = await open(treeFile(this.#dir, level), RW_CREATE, 0o644);
+        this.#trees.set(level, fh);
+        await fsyncDir(join(this.#dir, TREE_DIR));
+      }
+      const at = this.#treeCounts.get(level) ?? 0;
+      const w = await fh.writev(hashes, at * TREE_RECORD);
+      if (w.bytesWritten !== hashes.length * TREE_RECORD) throw new Error(`short write to tree level ${level}`);
+      this.#treeCounts.set(level, at + hashes.length);
+      this.#dirtyTrees.add(level);
+    }
+    this.#size = this.#range.size;
+  }
+
+  async #syncTrees(): Promise<void> {
+    const levels = [...this.#dirtyTrees];
+    this.#dirtyTrees.clear();
+    await Promise.all(levels.map((l) => this.#trees.get(l)!.datasync()));
+  }
+
+  async #maybePublish(): Promise<void> {
+    if (this.#size === this.#publishedSize) return;
+    const wait = this.#lastPublishAt + this.#interval - Date.now();
+    if (wait <= 0) {
+      await this.#publishLocked();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#closing && !this.#failed) void this.#exclusive(() => this.#publishLocked()).catch(() => {});
+      }, wait);
+      this.#timer.unref();
+    }
+  }
+
+  async #publishLocked(): Promise<string> {
+    if (this.#failed) throw this.#failed;
+    if (this.#note !== undefined && this.#size === this.#publishedSize) return this.#note;
+    const size = this.#size;
+    try {
+      await this.#syncTrees();
+      const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: this.#range.root() }), this.#signerKey);
+      await writeFileDurable(join(this.#dir, CHECKPOINT_FILE), note);
+      this.#note = note;
+      this.#publishedSize = size;
+      this.#lastPublishAt = Date.now();
+      this.#stats.checkpoints++;
+      return note;
+    } catch (cause) {
+      this.#fail('Publishing a checkpoint of', cause);
+      throw this.#failed;
+    }
+  }
+
+  publishCheckpoint(): Promise<string> {
+    if (this.#closing) return Promise.reject(new LedgerError('ERR_LEDGER_CLOSED', 'The ledger is closed.'));
+    return this.#exclusive(() => this.#publishLocked());
+  }
+
+  #checkIndex(value: IntLike, what: string, limit: number): number {
+    const i = toIndex(value, what);
+    if (i >= limit) throw new LedgerError('ERR_INDEX_OUT_OF_RANGE', `${what} ${i} is out of range: the ledger holds ${limit} entries.`);
+    return i;
+  }
+
+  async readEntry(index: IntLike): Promise<Uint8Array> {
+    this.#checkOpen();
+    const i = this.#checkIndex(index, 'index', this.#size);
+    const rec = Buffer.alloc(2 * INDEX_RECORD);
+    const from = i === 0 ? 0 : (i - 1) * INDEX_RECORD;
+    await this.#index.read(rec, 0, i === 0 ? INDEX_RECORD : 2 * INDEX_RECORD, from);
+    const start = i === 0 ? 0 : readEnd(rec, 0);
+    const end = readEnd(rec, i === 0 ? 0 : INDEX_RECORD);
+    const out = Buffer.alloc(end - start);
+    const { bytesRead } = await this.#entries.read(out, 0, out.length, start);
+    if (bytesRead !== out.length) throw new LedgerError('ERR_LEDGER_CORRUPT', `Entry ${i} is cut short in ${this.#dir}; run verify.`);
+    return out;
+  }
+
+  #prove(plan: readonly ProofStep[]): Uint8Array[] {
+    return assembleProof(plan, (id) => this.#reader.read(id));
+  }
+
+  async inclusionProof(index: IntLike, size?: IntLike): Promise<Uint8Array[]> {
+    this.#checkOpen();
+    const n = size === undefined ? this.#size : toIndex(size, 'size');
+    if (n > this.#size) throw new LedgerError('ERR_INDEX_OUT_OF_RANGE', `size ${n} is beyond the ledger size ${this.#size}.`);
+    const i = this.#checkIndex(index, 'index', n);
+    return this.#prove(inclusionPlan(i, n));
+  }
+
+  async consistencyProof(size1: IntLike, size2: IntLike): Promise<Uint8Array[]> {
+    this.#checkOpen();
+    const m = toIndex(size1, 'size1');
+    const n = toIndex(size2, 'size2');
+    if (m === 0 || m > n || n > this.#size) {
+      throw new LedgerError('ERR_INDEX_OUT_OF_RANGE', `Consistency needs 0 < size1 <= size2 <= ${this.#size}; got ${m} and ${n}.`);
+    }
+    return this.#prove(consistencyPlan(m, n));
+  }
+
+  async receipt(index: IntLike): Promise<string> {
+    this.#checkOpen();
+    const i = this.#checkIndex(index, 'index', this.#size);
+    if (this.#publishedSize <= i || this.#note === undefined) await this.publishCheckpoint();
+    const note = this.#note!;
+    const size = this.#publishedSize;
+    return formatReceipt({ index: i, proof: this.#prove(inclusionPlan(i, size)), checkpointNote: note });
+  }
+
+  #checkOpen(): void {
+    if (this.#closing) throw new LedgerError('ERR_LEDGER_CLOSED', 'The ledger is closed.');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#exclusive(async () => {
+      await this.#flush();
+      if (this.#timer) clearTimeout(this.#timer);
+      if (!this.#failed) await this.#publishLocked();
+    }).finally(async () => {
+      this.#reader.close();
+      for (const fh of [this.#entries, this.#index, ...this.#trees.values()]) await fh.close().catch(() => {});
+      await this.#release();
+    });
+    return this.#closing;
+  }
+}

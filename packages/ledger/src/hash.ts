@@ -1,0 +1,28 @@
+// RFC 6962 / RFC 9162 hashing: leaf = H(0x00 ‖ data), node = H(0x01 ‖ l ‖ r), empty = H("").
+import { createHash, hash } from 'node:crypto';
+
+export const HASH_SIZE = 32;
+const LEAF_PREFIX = new Uint8Array([0]);
+// Node hashing reuses one scratch buffer: it is the hot path of integration and verification.
+const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeScratch[0] = 1;
+
+export function leafHash(data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 1 + HASH_SIZE);
+  return hash('sha256', nodeScratch, 'buffer');
+}
+
+export function emptyRoot(): Uint8Array {
+  return createHash('sha256').digest();
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
