@@ -3,7 +3,7 @@
 // Node 20 has no glob support in `--test`, so the file list is built here.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,8 +36,16 @@ const args = [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
+  // A hung test fails on its own instead of stalling the whole run.
+  '--test-timeout=240000',
   ...passThrough,
   ...selected,
 ];
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, AGENTRAIL_TEST: '1' } });
-process.exit(r.status ?? 1);
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, AGENTRAIL_TEST: '1' } });
+// Last line of defence for CI: the suite takes a few minutes; 25 means something is stuck.
+const watchdog = setTimeout(() => {
+  console.error('test run exceeded 25 minutes; stopping it');
+  child.kill('SIGKILL');
+}, 25 * 60_000);
+watchdog.unref();
+child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

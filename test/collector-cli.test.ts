@@ -13,7 +13,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { decodeRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
-import { runCli, spawnServe } from './fixtures/cli.js';
+import { runCli, spawnServe, type ServeProcess } from './fixtures/cli.js';
 
 /** Runs a small agent (one invoke_agent span and `tools` tool calls) through `exporter`. */
 async function runAgent(exporter: SpanExporter, agentId: string, tools: number): Promise<string[]> {
@@ -40,10 +40,11 @@ async function runAgent(exporter: SpanExporter, agentId: string, tools: number):
   return ids;
 }
 
-test('official exporters → agentrail serve → ledger → agentrail verify', async () => {
+test('official exporters → agentrail serve → ledger → agentrail verify', { timeout: 120_000 }, async () => {
   const data = await mkdtemp(join(tmpdir(), 'agentrail-e2e-'));
+  let server: ServeProcess | undefined;
   try {
-    const server = await spawnServe(['--data', data]);
+    server = await spawnServe(['--data', data]);
     assert.equal(server.summary.dataDir, data);
     assert.equal(server.summary.keyCreated, true);
     assert.equal(server.summary.verifierKeyPath, join(data, 'keys', 'verifier.key'));
@@ -71,11 +72,12 @@ test('official exporters → agentrail serve → ledger → agentrail verify', a
     const verify = await runCli(['verify', data, '--vkey', server.summary.verifierKeyPath]);
     assert.equal(verify.code, 0, verify.stderr + verify.stdout);
   } finally {
+    await server?.kill();
     await rm(data, { recursive: true, force: true });
   }
 });
 
-test('agentrail serve refuses a non-loopback bind without credentials, with exit code 2', async () => {
+test('agentrail serve refuses a non-loopback bind without credentials, with exit code 2', { timeout: 60_000 }, async () => {
   const data = await mkdtemp(join(tmpdir(), 'agentrail-e2e-'));
   try {
     const r = await runCli(['serve', '--data', data, '--host', '0.0.0.0', '--port', '0']);

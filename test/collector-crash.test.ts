@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { encodeTraceRequestProto, type OtlpSpan } from '@agentrail/collector';
 import { decodeRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
-import { runCli, spawnServe } from './fixtures/cli.js';
+import { runCli, spawnServe, type ServeProcess } from './fixtures/cli.js';
 
 const ROUNDS = 8;
 
@@ -37,32 +37,46 @@ function batch(n: number): { body: Uint8Array; spanIds: string[] } {
   return { body, spanIds };
 }
 
-test(`every acknowledged span survives ${ROUNDS} kill -9 crashes`, async (t) => {
+test(`every acknowledged span survives ${ROUNDS} kill -9 crashes`, { timeout: 240_000 }, async (t) => {
   const data = await mkdtemp(join(tmpdir(), 'agentrail-crash-'));
   const acked = new Set<string>();
   let vkeyPath = '';
+  let server: ServeProcess | undefined;
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const server = await spawnServe(['--data', data]);
-      vkeyPath = server.summary.verifierKeyPath;
+      const current = await spawnServe(['--data', data]);
+      server = current;
+      vkeyPath = current.summary.verifierKeyPath;
       let running = true;
+      let roundAcks = 0;
+      let onAck: () => void = () => undefined;
       const sender = async (): Promise<void> => {
         while (running) {
           const { body, spanIds } = batch(randomInt(1, 40));
           try {
-            const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+            const res = await fetch(`${current.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
             await res.arrayBuffer();
-            if (res.status === 200) for (const id of spanIds) acked.add(id);
+            if (res.status === 200) {
+              for (const id of spanIds) acked.add(id);
+              roundAcks++;
+              onAck();
+            }
           } catch {
             // the server died mid-request: not acknowledged
           }
         }
       };
       const senders = [sender(), sender(), sender()];
-      // Kill at a random moment while requests are in flight.
-      await new Promise((r) => setTimeout(r, randomInt(20, 250)));
-      server.proc.kill('SIGKILL');
-      const { signal } = await server.exited;
+      // Kill at a random moment while requests are in flight: after a random number of
+      // acknowledged requests (so every round makes progress on a busy machine), plus jitter.
+      const target = randomInt(1, 12);
+      await new Promise<void>((resolve) => {
+        onAck = () => roundAcks >= target && resolve();
+        onAck();
+      });
+      await new Promise((r) => setTimeout(r, randomInt(0, 40)));
+      current.proc.kill('SIGKILL');
+      const { signal } = await current.exited;
       assert.equal(signal, 'SIGKILL');
       running = false;
       await Promise.all(senders);
@@ -71,6 +85,7 @@ test(`every acknowledged span survives ${ROUNDS} kill -9 crashes`, async (t) => 
 
     // Restart once more (recovery), stop cleanly, then check.
     const last = await spawnServe(['--data', data]);
+    server = last;
     assert.equal((await last.stop()).code, 0, last.stderr());
     const recorded = new Set<string>();
     for await (const e of readLedgerEntries(join(data, 'log'))) recorded.add(decodeRecord(e.data).trace.spanId);
@@ -80,6 +95,7 @@ test(`every acknowledged span survives ${ROUNDS} kill -9 crashes`, async (t) => 
     const verify = await runCli(['verify', data, '--vkey', vkeyPath]);
     assert.equal(verify.code, 0, verify.stderr + verify.stdout);
   } finally {
+    await server?.kill();
     await rm(data, { recursive: true, force: true });
   }
 });

@@ -11,7 +11,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { decodeRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
 import { makeAgentSpans, toProtobuf } from '../packages/collector/test/fixtures/spans.js';
-import { spawnServe } from './fixtures/cli.js';
+import { spawnServe, type ServeProcess } from './fixtures/cli.js';
 
 async function count429(url: string): Promise<number> {
   const res = await fetch(`${url}/metrics`);
@@ -19,12 +19,13 @@ async function count429(url: string): Promise<number> {
   return Number(m?.[1] ?? 0);
 }
 
-test('429 + Retry-After under overload; the exporter retries and every span is recorded', async () => {
+test('429 + Retry-After under overload; the exporter retries and every span is recorded', { timeout: 120_000 }, async () => {
   const data = await mkdtemp(join(tmpdir(), 'agentrail-overload-'));
   const config = join(data, 'agentrail.yaml');
   await writeFile(config, 'limits:\n  maxInFlightRequests: 2\n  retryAfterSeconds: 1\n');
+  let server: ServeProcess | undefined;
   try {
-    const server = await spawnServe(['--data', data, '--config', config]);
+    server = await spawnServe(['--data', data, '--config', config]);
     const url = `${server.url}/v1/traces`;
     // Two slow clients take both request slots: headers sent, body still arriving.
     const held = await makeAgentSpans(3, { agentId: 'agent-slow' });
@@ -54,9 +55,10 @@ test('429 + Retry-After under overload; the exporter retries and every span is r
 
     // The official exporter is refused too, and retries.
     const exporter = new OTLPTraceExporter({ url });
-    const before = await count429(server.url);
+    const srv = server;
+    const before = await count429(srv.url);
     const result = new Promise<ExportResult>((resolve) => exporter.export(spans, resolve));
-    while ((await count429(server.url)) === before) await new Promise((r) => setTimeout(r, 20));
+    while ((await count429(srv.url)) === before) await new Promise((r) => setTimeout(r, 20));
     for (const s of slow) s.req.end(heldBody.subarray(5));
     assert.deepEqual(await Promise.all(slow.map((s) => s.status)), [200, 200]);
     const r = await result;
@@ -68,6 +70,7 @@ test('429 + Retry-After under overload; the exporter retries and every span is r
     for await (const e of readLedgerEntries(join(data, 'log'))) recorded.add(decodeRecord(e.data).trace.spanId);
     for (const s of [...spans, ...held]) assert.ok(recorded.has(s.spanContext().spanId), 'nothing lost');
   } finally {
+    await server?.kill();
     await rm(data, { recursive: true, force: true });
   }
 });

@@ -59,8 +59,9 @@ export function buildProgram(io: CommandIo): Command {
     .argument('<dir>', 'data dir or log dir')
     .argument('<index>', 'entry index')
     .option('--out <file>', 'write the receipt to a file')
+    .option('--entry-out <file>', "also write the entry's exact bytes (for verify-proof --entry)")
     .option('--json', 'print JSON')
-    .action(async (dir: string, index: string, o: { out?: string; json?: boolean }) => {
+    .action(async (dir: string, index: string, o: { out?: string; entryOut?: string; json?: boolean }) => {
       await proveCommand({ dir, index, ...o }, io);
     });
 

@@ -91,13 +91,12 @@ describe('agentrail keygen / verify / prove / verify-proof / checkpoint', () => 
 
   test('prove writes a receipt that verify-proof accepts for the entry and rejects for another', async () => {
     const receiptPath = join(tmp.dir, 'r42.proof');
-    const p = await agentrail(['prove', dataDir, '42', '--out', receiptPath]);
+    const good = join(tmp.dir, 'e42');
+    const p = await agentrail(['prove', dataDir, '42', '--out', receiptPath, '--entry-out', good]);
     assert.equal(p.code, 0, p.stderr);
     const receipt = await readFile(receiptPath, 'utf8');
     assert.match(receipt, /^c2sp\.org\/tlog-proof@v1\nindex 42\n/);
-
-    const good = join(tmp.dir, 'e42');
-    await writeFile(good, entry(42));
+    assert.deepEqual(await readFile(good), Buffer.from(entry(42)), '--entry-out writes the exact entry bytes');
     const ok = await agentrail(['verify-proof', receiptPath, '--vkey', vkeyPath, '--entry', good, '--json']);
     assert.equal(ok.code, 0, ok.stderr + ok.stdout);
     assert.deepEqual(JSON.parse(ok.stdout), { ok: true, index: 42, size: ENTRIES, origin: 'example.com/audit' });

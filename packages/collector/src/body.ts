@@ -66,7 +66,9 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer | null> {
     };
     req.on('data', onData);
     req.once('end', () => {
-      if (!done) done = true, resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
     // A client that goes away mid-body gets no answer; report it as a bad request for the metrics.
     req.once('close', () => {

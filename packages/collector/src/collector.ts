@@ -97,6 +97,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     forwardQueueDepth: () => spool?.depth ?? 0,
     forwardQueueBytes: () => spool?.bytes ?? 0,
     forwardDroppedSpans: () => spool?.droppedSpans ?? 0,
+    forwardSentBatches: () => forwarder?.sentBatches ?? 0,
   });
 
   async function openLedger(): Promise<LedgerAppender> {
@@ -123,7 +124,8 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
   function makeProcessor(appender: LedgerAppender | null): BatchProcessor {
     const forward = config.forward !== undefined;
     if (pipeline) return inlineProcessor(pipeline, spanLimits, forward);
-    const workers = config.workers ?? Math.min(availableParallelism(), 4);
+    // One core stays with the main thread (HTTP, ledger appends, fsync); the rest build records.
+    const workers = config.workers ?? Math.max(1, Math.min(availableParallelism() - 1, 4));
     if (workers === 0) {
       pipeline = createAuditPipeline({ ledger: appender!, identity: config.identity });
       return inlineProcessor(pipeline, spanLimits, forward);
@@ -172,6 +174,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     state = 'starting';
     try {
       processor = makeProcessor(pipeline ? null : await openLedger());
+      if (processor instanceof WorkerPool) await processor.ready();
       if (config.forward && spoolDir) {
         spool = await Spool.open(spoolDir, config.forward.spoolMaxBytes);
         forwarder = new Forwarder(spool, { url: config.forward.url, headers: config.forward.headers, timeoutMs: config.forward.timeoutMs }, log);

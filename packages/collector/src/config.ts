@@ -62,7 +62,7 @@ export const collectorConfigSchema = z.strictObject({
       retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
     })
     .prefault({}),
-  /** Threads that decode and build records (0: on the main thread). Default: one per core, at most 4. */
+  /** Threads that decode and build records (0: on the main thread). Default: cores - 1 (at least 1, at most 4). */
   workers: z.number().int().min(0).max(64).optional(),
   /** Ledger checkpoint interval (ms); default: the ledger's own. */
   checkpointIntervalMs: z.number().int().min(0).optional(),

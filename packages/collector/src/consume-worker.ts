@@ -47,14 +47,16 @@ port.on('message', (m: ToWorker) => {
     else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
     return;
   }
-  processBatch(pipeline, { body: m.body, format: m.format, authenticated: m.authenticated }, init.limits, init.forward).then(
+  processBatch(pipeline, { body: m.body, format: m.format, authenticated: m.authenticated }, init.limits, init.forward, m.part).then(
     (outcome) => {
       const msg: ToMain = { type: 'done', id: m.id, outcome };
       port.postMessage(msg, outcome.kind === 'ok' && outcome.forward ? [outcome.forward.buffer as ArrayBuffer] : []);
     },
     (err: unknown) => {
-      const msg: ToMain = { type: 'done', id: m.id, outcome: { kind: 'unavailable', message: `worker error: ${(err as Error).message}` } };
+      const msg: ToMain = { type: 'done', id: m.id, outcome: { kind: 'failed', message: `${(err as Error).stack ?? String(err)}` } };
       port.postMessage(msg);
     },
   );
 });
+
+port.postMessage({ type: 'ready' } satisfies ToMain);

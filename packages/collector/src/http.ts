@@ -55,7 +55,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     send(res, status, format, statusBody(format, status, message), headers);
   };
 
-  if (req.method !== 'POST') return fail(405, `method ${req.method} not allowed on ${TRACES_PATH}; use POST`, { allow: 'POST' });
+  if (req.method !== 'POST') return drainThen(req, () => fail(405, `method ${req.method} not allowed on ${TRACES_PATH}; use POST`, { allow: 'POST' }));
 
   const auth = deps.auth.authenticate(req.headers);
   if (!auth.ok) return drainThen(req, () => fail(401, auth.reason, { 'www-authenticate': 'Bearer realm="agentrail"' }));
@@ -73,16 +73,22 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     const body = await readBody(req, deps.limits.maxBodyBytes);
     if (!body.ok) return fail(body.status, body.message, body.status === 413 ? { connection: 'close' } : {});
 
-    if (!deps.admission.admitBytes(body.body.byteLength)) {
+    // Taken now: a worker may take over (detach) the body's memory.
+    const size = body.body.byteLength;
+    if (!deps.admission.admitBytes(size)) {
       return fail(429, `collector is at capacity (${deps.admission.inflightBytes} bytes in flight); retry later`, retry);
     }
     let outcome;
     try {
       outcome = await deps.processor.process({ body: body.body, format, authenticated: auth.identity });
     } finally {
-      deps.admission.releaseBytes(body.body.byteLength);
+      deps.admission.releaseBytes(size);
     }
     if (outcome.kind === 'invalid') return fail(400, outcome.message);
+    if (outcome.kind === 'failed') {
+      deps.log.error('unexpected error processing a request', { reason: outcome.message });
+      return fail(500, 'internal error; see the collector log');
+    }
     if (outcome.kind === 'unavailable') {
       // Nothing was acknowledged; the sender keeps the data and retries.
       deps.log.error('could not make records durable', { reason: outcome.message });

@@ -21,10 +21,16 @@ export class Counter {
   }
 }
 
-export class Gauge {
-  constructor(readonly name: string, readonly help: string, private readonly read: () => number) {}
+/** A value read when scraped: a gauge, or a counter kept elsewhere (e.g. by the forwarder). */
+export class Observed {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly read: () => number,
+    private readonly type: 'gauge' | 'counter' = 'gauge',
+  ) {}
   render(): string {
-    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n${this.name} ${this.read()}\n`;
+    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n${this.name} ${this.read()}\n`;
   }
 }
 
@@ -57,6 +63,7 @@ export interface CollectorMetricsSources {
   forwardQueueDepth: () => number;
   forwardQueueBytes: () => number;
   forwardDroppedSpans: () => number;
+  forwardSentBatches: () => number;
 }
 
 /** Every metric the collector exposes on /metrics. */
@@ -67,7 +74,6 @@ export class CollectorMetrics {
   readonly spansSkipped = new Counter('agentrail_spans_skipped_total', 'Spans that are not agent actions (not recorded, still forwarded).');
   readonly spansRejected = new Counter('agentrail_spans_rejected_total', 'Spans refused by the pipeline (reported in partial_success).');
   readonly requests = new Counter('agentrail_requests_total', 'OTLP export requests by HTTP status.');
-  readonly forwardedBatches = new Counter('agentrail_forward_sent_batches_total', 'Batches delivered to the forward target.');
   readonly requestSeconds = new Histogram('agentrail_request_duration_seconds', 'OTLP export request latency, from first byte to answer.');
   readonly appendSeconds = new Histogram('agentrail_append_duration_seconds', 'Ledger append latency: from handing records to the ledger until they are durable.');
 
@@ -75,11 +81,17 @@ export class CollectorMetrics {
 
   render(): string {
     const g = [
-      new Gauge('agentrail_ledger_size', 'Entries in the ledger.', this.sources.ledgerSize),
-      new Gauge('agentrail_inflight_bytes', 'Request bytes admitted and not yet answered.', this.sources.inflightBytes),
-      new Gauge('agentrail_forward_queue_depth', 'Batches waiting in the forward spool.', this.sources.forwardQueueDepth),
-      new Gauge('agentrail_forward_queue_bytes', 'Bytes waiting in the forward spool.', this.sources.forwardQueueBytes),
-      new Gauge('agentrail_forward_dropped_spans_total', 'Spans not forwarded because the spool was full or the target refused them.', this.sources.forwardDroppedSpans),
+      new Observed('agentrail_ledger_size', 'Entries in the ledger.', this.sources.ledgerSize),
+      new Observed('agentrail_inflight_bytes', 'Request bytes admitted and not yet answered.', this.sources.inflightBytes),
+      new Observed('agentrail_forward_queue_depth', 'Batches waiting in the forward spool.', this.sources.forwardQueueDepth),
+      new Observed('agentrail_forward_queue_bytes', 'Bytes waiting in the forward spool.', this.sources.forwardQueueBytes),
+      new Observed('agentrail_forward_sent_batches_total', 'Batches delivered to the forward target.', this.sources.forwardSentBatches, 'counter'),
+      new Observed(
+        'agentrail_forward_dropped_spans_total',
+        'Spans not forwarded because the spool was full or the target refused them.',
+        this.sources.forwardDroppedSpans,
+        'counter',
+      ),
     ];
     return [
       this.spansReceived.render(),
@@ -88,7 +100,6 @@ export class CollectorMetrics {
       this.spansSkipped.render(),
       this.spansRejected.render(),
       this.requests.render('code'),
-      this.forwardedBatches.render(),
       this.requestSeconds.render(),
       this.appendSeconds.render(),
       ...g.map((x) => x.render()),

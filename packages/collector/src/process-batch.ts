@@ -14,7 +14,9 @@ export type BatchOutcome =
   /** The body is not a valid OTLP request: 400, nothing appended. */
   | { kind: 'invalid'; message: string }
   /** The records could not be made durable: 503, the sender retries. */
-  | { kind: 'unavailable'; message: string };
+  | { kind: 'unavailable'; message: string }
+  /** A bug: 500, logged; retrying the same request would not help. */
+  | { kind: 'failed'; message: string };
 
 export interface BatchInput {
   body: Uint8Array;
@@ -22,7 +24,13 @@ export interface BatchInput {
   authenticated: AuthenticatedIdentity | null;
 }
 
-export async function processBatch(pipeline: AuditPipeline, input: BatchInput, limits: SpanLimits, forward: boolean): Promise<BatchOutcome> {
+/** Consume only the `index`-th of `of` contiguous slices of the request's spans. */
+export interface BatchPart {
+  index: number;
+  of: number;
+}
+
+export async function processBatch(pipeline: AuditPipeline, input: BatchInput, limits: SpanLimits, forward: boolean, part?: BatchPart): Promise<BatchOutcome> {
   let request: OtlpTraceRequest;
   let batch;
   try {
@@ -32,17 +40,23 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
     if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
     throw err;
   }
-  const n = batch.spans.length;
+  let spans = batch.spans;
+  if (part) {
+    const lo = Math.floor((spans.length * part.index) / part.of);
+    const hi = Math.floor((spans.length * (part.index + 1)) / part.of);
+    spans = spans.slice(lo, hi);
+  }
+  const n = spans.length;
   if (n === 0) return { kind: 'ok', spans: 0, results: [], forward: null };
   let results: ConsumeResult[];
   try {
-    results = await pipeline.consume(batch.spans, { via: 'collector', authenticated: input.authenticated });
+    results = await pipeline.consume(spans, { via: 'collector', authenticated: input.authenticated });
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };
     return { kind: 'unavailable', message: `${typeof e.code === 'string' ? e.code + ': ' : ''}${String(e.message ?? err)}` };
   }
   let fwd: Uint8Array | null = null;
-  if (forward) {
+  if (forward && !part) {
     annotateRecordedSpans(batch.sources, results);
     fwd = encodeTraceRequestProto(request);
   }

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { AuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
 import type { Logger } from './logger.js';
-import { processBatch, type BatchInput, type BatchOutcome } from './process-batch.js';
+import { processBatch, type BatchInput, type BatchOutcome, type BatchPart } from './process-batch.js';
 import type { SpanLimits } from './to-neutral.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -20,7 +20,9 @@ export function inlineProcessor(pipeline: AuditPipeline, limits: SpanLimits, for
   const inflight = new Set<Promise<unknown>>();
   return {
     process(input) {
-      const p = processBatch(pipeline, input, limits, forward);
+      const p = processBatch(pipeline, input, limits, forward).catch(
+        (err: unknown): BatchOutcome => ({ kind: 'failed', message: (err as Error).stack ?? String(err) }),
+      );
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
       return p;
@@ -31,13 +33,32 @@ export function inlineProcessor(pipeline: AuditPipeline, limits: SpanLimits, for
   };
 }
 
+/** Requests smaller than this are not worth splitting across workers. */
+const SPLIT_MIN_BYTES = 64 * 1024;
+
+/** The body itself when it owns its whole ArrayBuffer (so it can be transferred), else a copy. */
+function ownedBody(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength && b.buffer instanceof ArrayBuffer ? b : new Uint8Array(b);
+}
+
 interface Slot {
   worker: Worker;
   pending: Map<number, (o: BatchOutcome) => void>;
+  ready: Promise<void>;
 }
 
-// From dist the worker is the compiled .js; when run from sources (tsx) it is the .ts file.
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './consume-worker.ts' : './consume-worker.js', import.meta.url);
+// From dist the worker is the compiled .js. When running from sources (tests, through tsx) it
+// is the .ts file, and the worker registers tsx itself: Node 20 does not run `--import` hooks
+// in worker threads.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './consume-worker.ts' : './consume-worker.js', import.meta.url);
+
+function startWorker(workerData: WorkerInit): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
 
 export class WorkerPool implements BatchProcessor {
   private readonly slots: Slot[] = [];
@@ -53,18 +74,38 @@ export class WorkerPool implements BatchProcessor {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
+  /** Resolves once every worker has loaded; rejects if one fails to start. */
+  ready(): Promise<void> {
+    return Promise.all(this.slots.map((s) => s.ready)).then(() => undefined);
+  }
+
   process(input: BatchInput): Promise<BatchOutcome> {
     if (this.closing) return Promise.resolve({ kind: 'unavailable', message: 'collector is shutting down' });
+    // When every worker is idle, a large request is split across all of them: each decodes the
+    // body and consumes its slice, which cuts latency at moderate load. Busy workers take whole
+    // requests (no duplicated decoding). Forwarding needs the whole request in one place.
+    if (this.slots.length > 1 && !this.init.forward && input.body.byteLength >= SPLIT_MIN_BYTES && this.slots.every((s) => s.pending.size === 0)) {
+      return this.split(input);
+    }
     // Least-loaded worker; ties go to the first.
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    return this.send(slot, input, ownedBody(input.body));
+  }
+
+  private async split(input: BatchInput): Promise<BatchOutcome> {
+    const of = this.slots.length;
+    const parts = await Promise.all(this.slots.map((slot, index) => this.send(slot, input, new Uint8Array(input.body), { index, of })));
+    for (const p of parts) if (p.kind !== 'ok') return p; // the same decode error in every part, or a failed append
+    const ok = parts as Extract<BatchOutcome, { kind: 'ok' }>[];
+    return { kind: 'ok', spans: ok.reduce((a, p) => a + p.spans, 0), results: ok.flatMap((p) => p.results), forward: null };
+  }
+
+  private send(slot: Slot, input: BatchInput, body: Uint8Array, part?: BatchPart): Promise<BatchOutcome> {
     const id = this.nextId++;
-    // Transfer the body when it owns its memory; pooled Buffers must be copied.
-    const b = input.body;
-    const body = b.byteOffset === 0 && b.buffer.byteLength === b.byteLength && b.buffer instanceof ArrayBuffer ? b : new Uint8Array(b);
     return new Promise((resolve) => {
       slot.pending.set(id, resolve);
-      const msg: ToWorker = { type: 'consume', id, body, format: input.format, authenticated: input.authenticated };
+      const msg: ToWorker = { type: 'consume', id, body, format: input.format, authenticated: input.authenticated, ...(part ? { part } : {}) };
       slot.worker.postMessage(msg, [body.buffer as ArrayBuffer]);
     });
   }
@@ -80,9 +121,21 @@ export class WorkerPool implements BatchProcessor {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { workerData: this.init });
-    const slot: Slot = { worker, pending: new Map() };
+    const worker = startWorker(this.init);
+    let onReady: () => void = () => undefined;
+    let onFail: (e: Error) => void = () => undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onFail = reject;
+    });
+    ready.catch(() => undefined); // observed through ready()
+    const slot: Slot = { worker, pending: new Map(), ready };
+    let started = false;
     worker.on('message', (m: ToMain) => {
+      if (m.type === 'ready') {
+        started = true;
+        return onReady();
+      }
       if (m.type === 'done') {
         const resolve = slot.pending.get(m.id);
         slot.pending.delete(m.id);
@@ -101,11 +154,16 @@ export class WorkerPool implements BatchProcessor {
           worker.postMessage({ type: 'appended', id: m.id, error: { message: err.message, ...(err.code ? { code: err.code } : {}) } } satisfies ToWorker),
       );
     });
-    worker.on('error', (err) => this.log.error('consume worker failed', { err }));
+    worker.on('error', (err) => {
+      onFail(err);
+      this.log.error('consume worker failed', { err });
+    });
     worker.on('exit', (code) => {
+      onFail(new Error(`consume worker exited with code ${code} while starting`));
       for (const resolve of slot.pending.values()) resolve({ kind: 'unavailable', message: 'consume worker exited' });
       slot.pending.clear();
-      if (this.closing) return;
+      // A worker that never started would fail again: leave that to start()'s error.
+      if (this.closing || !started) return;
       this.log.warn('consume worker exited; starting a new one', { code });
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots[i] = this.spawn();

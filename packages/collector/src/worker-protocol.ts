@@ -1,6 +1,6 @@
 // Messages between the main thread and consume workers.
 import type { AuthenticatedIdentity } from '@agentrail/core';
-import type { BatchOutcome } from './process-batch.js';
+import type { BatchOutcome, BatchPart } from './process-batch.js';
 import type { OtlpFormat } from './otlp-response.js';
 import type { SpanLimits } from './to-neutral.js';
 
@@ -11,10 +11,11 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { type: 'consume'; id: number; body: Uint8Array; format: OtlpFormat; authenticated: AuthenticatedIdentity | null }
+  | { type: 'consume'; id: number; body: Uint8Array; format: OtlpFormat; authenticated: AuthenticatedIdentity | null; part?: BatchPart }
   | { type: 'appended'; id: number; firstIndex: number; error?: undefined }
   | { type: 'appended'; id: number; firstIndex?: undefined; error: { message: string; code?: string } };
 
 export type ToMain =
+  | { type: 'ready' }
   | { type: 'append'; id: number; buf: Uint8Array; ends: number[] }
   | { type: 'done'; id: number; outcome: BatchOutcome };

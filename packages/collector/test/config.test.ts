@@ -70,10 +70,10 @@ test('flags > environment > YAML file > defaults; file paths are relative to the
 test('JSON config files are read too', async () => {
   await withDir(async (dir) => {
     const file = join(dir, 'c.json');
-    await writeFile(file, JSON.stringify({ port: 4999, limits: { maxInFlightSpans: 10 } }));
+    await writeFile(file, JSON.stringify({ port: 4999, limits: { maxInFlightBytes: 10000 } }));
     const c = await loadCollectorConfig({ file, env: {} });
     assert.equal(c.port, 4999);
-    assert.equal(c.limits.maxInFlightSpans, 10);
+    assert.equal(c.limits.maxInFlightBytes, 10000);
   });
 });
 

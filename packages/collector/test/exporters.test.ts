@@ -20,8 +20,9 @@ const variants = [
   { name: 'JSON', make: (url: string, compression: 'gzip' | 'none', headers: Record<string, string>) => new JsonExporter({ url, compression: compression as never, headers }) },
 ];
 
-test('official OTLP exporters (protobuf and JSON, with and without gzip) deliver agent spans into a verifiable ledger', async () => {
-  const c = await startCollector({ auth: { credentials: [{ id: 'bot', sha256: hashToken('tok'), agentIds: ['*'] }] } });
+test('official OTLP exporters (protobuf and JSON, with and without gzip) deliver agent spans into a verifiable ledger', { timeout: 60_000 }, async () => {
+  // Two consume workers, as in production on a 2-core machine.
+  const c = await startCollector({ workers: 2, auth: { credentials: [{ id: 'bot', sha256: hashToken('tok'), agentIds: ['*'] }] } });
   try {
     const sent = new Set<string>();
     for (const v of variants) {
@@ -46,7 +47,7 @@ test('official OTLP exporters (protobuf and JSON, with and without gzip) deliver
   }
 });
 
-test('an exporter with a wrong token gets a failure, and nothing is recorded', async () => {
+test('an exporter with a wrong token gets a failure, and nothing is recorded', { timeout: 60_000 }, async () => {
   const c = await startCollector({ auth: { credentials: [{ id: 'bot', sha256: hashToken('tok') }] } });
   try {
     const exporter = new ProtoExporter({ url: `${c.url}/v1/traces`, headers: { authorization: 'Bearer nope' } });

@@ -62,9 +62,9 @@ function attr(span: OtlpSpan, key: string): unknown {
   return undefined;
 }
 
-test('forwarded spans carry agentrail.record.index and .hash of their ledger records', async () => {
+test('forwarded spans carry agentrail.record.index and .hash of their ledger records', { timeout: 60_000 }, async () => {
   const backend = await new Backend().listen();
-  const c = await startCollector({ forward: { url: backend.url } });
+  const c = await startCollector({ workers: 1, forward: { url: backend.url } });
   try {
     const spans = await makeAgentSpans(5);
     assert.equal((await post(`${c.url}/v1/traces`, toProtobuf(spans), PB)).status, 200);
@@ -88,7 +88,7 @@ test('forwarded spans carry agentrail.record.index and .hash of their ledger rec
   }
 });
 
-test('a backend outage never blocks the collector; batches are retried until delivered', async () => {
+test('a backend outage never blocks the collector; batches are retried until delivered', { timeout: 60_000 }, async () => {
   // The backend fails the first 6 attempts with 503, then recovers.
   const backend = await new Backend((n) => (n < 6 ? 503 : 200)).listen();
   const c = await startCollector({ forward: { url: `${backend.url}/v1/traces` } });
@@ -106,7 +106,7 @@ test('a backend outage never blocks the collector; batches are retried until del
   }
 });
 
-test('spooled batches survive a collector restart and are delivered after it', async () => {
+test('spooled batches survive a collector restart and are delivered after it', { timeout: 60_000 }, async () => {
   const dir = await tempDir();
   // Reserve a port for the backend, then leave it closed while the first collector runs.
   const probe = await new Backend().listen();
@@ -133,7 +133,7 @@ test('spooled batches survive a collector restart and are delivered after it', a
   }
 });
 
-test('beyond the spool size batches are dropped, counted and reported; the ledger still has everything', async () => {
+test('beyond the spool size batches are dropped, counted and reported; the ledger still has everything', { timeout: 60_000 }, async () => {
   const probe = await new Backend().listen();
   const deadUrl = probe.url;
   await probe.close();
@@ -153,7 +153,7 @@ test('beyond the spool size batches are dropped, counted and reported; the ledge
   }
 });
 
-test('a batch the backend refuses permanently (4xx) is dropped and counted, not retried forever', async () => {
+test('a batch the backend refuses permanently (4xx) is dropped and counted, not retried forever', { timeout: 60_000 }, async () => {
   const backend = await new Backend((n) => (n === 0 ? 400 : 200)).listen();
   const c = await startCollector({ forward: { url: backend.url } });
   try {
@@ -161,8 +161,12 @@ test('a batch the backend refuses permanently (4xx) is dropped and counted, not 
     assert.equal((await post(`${c.url}/v1/traces`, toProtobuf(await makeAgentSpans(2)), PB)).status, 200);
     await backend.received(1);
     assert.equal(backend.spans().length, 2);
-    const m = (await get(`${c.url}/metrics`)).body.toString();
+    // The backend has the batch; the forwarder counts it once it has read the answer.
+    let m = '';
+    do m = (await get(`${c.url}/metrics`)).body.toString();
+    while (!/^agentrail_forward_sent_batches_total 1$/m.test(m));
     assert.match(m, /^agentrail_forward_dropped_spans_total 3$/m);
+    assert.match(m, /^# TYPE agentrail_forward_dropped_spans_total counter$/m);
   } finally {
     await c.close();
     await backend.close();

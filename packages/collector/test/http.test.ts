@@ -207,7 +207,7 @@ test('strict identity: mismatching spans are refused in partial_success, the res
   }
 });
 
-test('429 with Retry-After when the request limit is reached, and the retry then succeeds', async () => {
+test('429 with Retry-After when the request limit is reached, and the retry then succeeds', { timeout: 60_000 }, async () => {
   const c = await startCollector({ limits: { maxInFlightRequests: 1, retryAfterSeconds: 2 } });
   try {
     const body = toProtobuf(await makeAgentSpans(2));

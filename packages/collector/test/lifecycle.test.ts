@@ -46,8 +46,8 @@ test('invalid configuration is refused at construction with every problem listed
   );
 });
 
-test('graceful shutdown finishes the in-flight request and publishes a final checkpoint', async () => {
-  const c = await startCollector({ checkpointIntervalMs: 60_000 });
+test('graceful shutdown finishes the in-flight request and publishes a final checkpoint', { timeout: 60_000 }, async () => {
+  const c = await startCollector({ checkpointIntervalMs: 60_000, workers: 1 });
   try {
     const body = toProtobuf(await makeAgentSpans(6));
     // Start a request whose body is still arriving, then ask for shutdown.

@@ -15,17 +15,16 @@ export function canonicalize(value: unknown): string {
   return out;
 }
 
+// What JSON.stringify would escape: quotes, backslashes, control characters and lone surrogates
+// (a pair is matched here too, which only sends the string the slow way).
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /**
- * A JSON string literal as JSON.stringify writes it (which is what RFC 8785 requires). Short
- * strings without characters that need escaping skip the JSON.stringify call.
+ * A JSON string literal as JSON.stringify writes it (which is what RFC 8785 requires). Strings
+ * without characters that need escaping (nearly all of them) skip the JSON.stringify call.
  */
 export function quote(s: string): string {
-  if (s.length > 40) return JSON.stringify(s);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
-  }
-  return '"' + s + '"';
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
 function encode(value: unknown): string | undefined {

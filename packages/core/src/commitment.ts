@@ -25,15 +25,31 @@ export function freshSalt(): Buffer {
   return randomBytesFromPool(SALT_BYTES);
 }
 
+// salt ‖ payload is laid out in one reused buffer and hashed with the one-shot hash(): a Hash
+// object per commitment (two per tool span) costs about as much as hashing 1 KiB. Payloads that
+// would not fit are streamed instead, so the buffer stays small.
+const SCRATCH_MAX = 64 * 1024;
+let scratch = Buffer.allocUnsafe(4096);
+
 /** `sha256:<hex>` of salt ‖ payload (a string is hashed as its UTF-8 bytes). */
 export function commitmentOf(salt: Uint8Array, payload: Uint8Array | string): string {
-  // one buffer and the one-shot hash: cheaper than a Hash object for small inputs
-  const len = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
-  const buf = Buffer.allocUnsafe(salt.length + len);
-  buf.set(salt, 0);
-  if (typeof payload === 'string') buf.write(payload, salt.length, 'utf8');
-  else buf.set(payload, salt.length);
-  return 'sha256:' + hash('sha256', buf, 'hex');
+  // UTF-8 needs at most 3 bytes per UTF-16 unit
+  const most = salt.length + (typeof payload === 'string' ? payload.length * 3 : payload.length);
+  if (most > SCRATCH_MAX) {
+    const h = createHash('sha256').update(salt);
+    if (typeof payload === 'string') h.update(payload, 'utf8');
+    else h.update(payload);
+    return 'sha256:' + h.digest('hex');
+  }
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
+  scratch.set(salt, 0);
+  let end = salt.length;
+  if (typeof payload === 'string') end += scratch.write(payload, end, 'utf8');
+  else {
+    scratch.set(payload, end);
+    end += payload.length;
+  }
+  return 'sha256:' + hash('sha256', scratch.subarray(0, end), 'hex');
 }
 
 /**

@@ -83,9 +83,14 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
     const recordCtx = { via: ctx.via, authenticated: ctx.authenticated ?? null, receivedAt };
     for (let i = 0; i < spans.length; i++) {
       let mapped;
+      let encoded;
       try {
         mapped = toAuditRecord(spans[i]!, recordCtx, recordOptions);
+        if (mapped !== null && !(identityMode === 'reject' && mapped.record.flags.includes('identity_mismatch'))) {
+          encoded = encodeRecordWithHash(mapped.record);
+        }
       } catch (err) {
+        // one malformed span is refused; the rest of the batch goes on
         const e = err as { code?: unknown; message?: unknown };
         results[i] = { status: 'rejected', code: typeof e.code === 'string' ? e.code : 'ERR_RECORD', reason: String(e.message) };
         continue;
@@ -95,7 +100,7 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
         continue;
       }
       const { record } = mapped;
-      if (identityMode === 'reject' && record.flags.includes('identity_mismatch')) {
+      if (encoded === undefined) {
         results[i] = {
           status: 'rejected',
           code: 'ERR_IDENTITY_MISMATCH',
@@ -103,9 +108,8 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
         };
         continue;
       }
-      const { bytes, recordHash } = encodeRecordWithHash(record);
-      entries.push(bytes);
-      slots.push({ at: i, hash: recordHash, flags: record.flags });
+      entries.push(encoded.bytes);
+      slots.push({ at: i, hash: encoded.recordHash, flags: record.flags });
       if (evidence !== undefined && mapped.evidence !== null) toStore.push(mapped.evidence);
     }
     // Evidence first: an acknowledged record's evidence is already durable.

@@ -1,17 +1,59 @@
 // Fast RFC 8785 encoding of records built by toAuditRecord: the record's shape is known, so its
 // keys are written in canonical order directly and only `attributes` goes through the generic
-// canonicalizer. A test proves the output equal to canonicalize(record) on many records.
+// canonicalizer. That is only sound while the record keeps the shape it was built with, so built
+// records are sealed: every object and array in them is frozen (attribute values excepted: they
+// go through the generic canonicalizer, whatever they hold). Tests prove the output equal to
+// canonicalize(record) on many records and that every kind of later change throws.
 import { canonicalize, quote } from './canonical.js';
 import type { AuditRecord, PayloadCommitment } from './record.js';
 
 // A non-enumerable mark (invisible to JSON, Object.keys and deepStrictEqual); cheaper for the
-// garbage collector than a WeakSet.
+// garbage collector than a WeakSet. Its value is the record itself, so an object that merely
+// inherits the mark (Object.create(record)) is not taken for a built record.
 const BUILT = Symbol('agentrail.builtRecord');
-const TOP_LEVEL_KEYS = 19;
 
-/** Mark a record as built by toAuditRecord (eligible for the fast encoder). */
-export function markBuilt(record: AuditRecord): void {
-  Object.defineProperty(record, BUILT, { value: true });
+function freezeCommitment(c: PayloadCommitment | null): void {
+  if (c !== null) Object.freeze(c);
+}
+
+/**
+ * Freeze a record built by toAuditRecord, deeply, and mark it for the fast encoder. After this a
+ * change to the record throws (strict mode) or is ignored, so its bytes stay canonicalize(record).
+ */
+export function sealRecord(record: AuditRecord): void {
+  const a = record.action;
+  if (a.tool !== null) Object.freeze(a.tool);
+  if (a.resource !== null) Object.freeze(a.resource);
+  Object.freeze(a);
+  const g = record.agent;
+  if (g.authenticated !== null) Object.freeze(g.authenticated);
+  Object.freeze(g);
+  if (record.approval !== null) Object.freeze(record.approval);
+  Object.freeze(record.attributes);
+  const az = record.authorization;
+  if (az !== null) {
+    Object.freeze(az.scopes);
+    Object.freeze(az);
+  }
+  Object.freeze(record.flags);
+  freezeCommitment(record.input);
+  Object.freeze(record.outcome);
+  freezeCommitment(record.output);
+  const p = record.principal;
+  if (p !== null) {
+    for (let i = 0; i < p.delegation.length; i++) Object.freeze(p.delegation[i]);
+    Object.freeze(p.delegation);
+    Object.freeze(p);
+  }
+  Object.freeze(record.redacted);
+  if (record.session !== null) Object.freeze(record.session);
+  Object.freeze(record.source.conventions);
+  Object.freeze(record.source);
+  Object.freeze(record.time);
+  Object.freeze(record.trace);
+  Object.freeze(record.truncated);
+  Object.defineProperty(record, BUILT, { value: record });
+  Object.freeze(record);
 }
 
 function os(v: string | null): string {
@@ -72,8 +114,8 @@ function fast(r: AuditRecord): string {
   return s;
 }
 
-/** Canonical JSON text of a record; the fast path only for unmodified-shape records we built. */
+/** Canonical JSON text of a record; the fast path only for sealed records we built. */
 export function recordJson(record: AuditRecord): string {
-  if ((record as unknown as Record<symbol, unknown>)[BUILT] === true && Object.keys(record).length === TOP_LEVEL_KEYS) return fast(record);
+  if ((record as unknown as Record<symbol, unknown>)[BUILT] === record) return fast(record);
   return canonicalize(record);
 }

@@ -61,26 +61,37 @@ function copyAttributes(attrs: SdkAttributes | undefined): Record<string, Attrib
   return out;
 }
 
+/** `s` in lowercase; SDK ids already are, and toLowerCase would still copy them. */
+function lowerHex(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.toLowerCase();
+  }
+  return s;
+}
+
 /** OTel SDK span → NeutralSpan. SDK SpanKind (INTERNAL = 0) becomes OTLP SpanKind (INTERNAL = 1). */
 export function fromReadableSpan(span: ReadableSpanLike): NeutralSpan {
   const ctx = span.spanContext();
   const parent = span.parentSpanContext?.spanId;
   const code = span.status.code;
+  const message = span.status.message;
+  const scope = span.instrumentationScope;
+  const events = span.events;
   return {
-    traceId: ctx.traceId.toLowerCase(),
-    spanId: ctx.spanId.toLowerCase(),
-    parentSpanId: parent !== undefined && parent !== '' ? parent.toLowerCase() : null,
+    traceId: lowerHex(ctx.traceId),
+    spanId: lowerHex(ctx.spanId),
+    parentSpanId: parent !== undefined && parent !== '' ? lowerHex(parent) : null,
     name: span.name,
     kind: span.kind + 1,
     startTimeUnixNano: hrTimeToNanos(span.startTime),
     endTimeUnixNano: hrTimeToNanos(span.endTime),
     attributes: copyAttributes(span.attributes),
     resource: copyAttributes(span.resource.attributes),
-    scope: { name: span.instrumentationScope.name, ...(span.instrumentationScope.version !== undefined ? { version: span.instrumentationScope.version } : {}) },
-    status: {
-      code: code === 1 || code === 2 ? code : 0,
-      ...(span.status.message !== undefined ? { message: span.status.message } : {}),
-    },
-    events: span.events.map((e) => ({ name: e.name, timeUnixNano: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
+    scope: scope.version !== undefined ? { name: scope.name, version: scope.version } : { name: scope.name },
+    status: message !== undefined
+      ? { code: code === 1 || code === 2 ? code : 0, message }
+      : { code: code === 1 || code === 2 ? code : 0 },
+    events: events.length === 0 ? [] : events.map((e) => ({ name: e.name, timeUnixNano: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
   };
 }

@@ -2,7 +2,7 @@
 import { normalizeSpan, payloadRole, type AttributeValue } from '@agentrail/semconv';
 import { canonicalize } from './canonical.js';
 import { commitmentOf, argumentsDigest, freshSalt, randomBytesFromPool } from './commitment.js';
-import { markBuilt } from './record-encoder.js';
+import { sealRecord } from './record-encoder.js';
 import { InvalidSpanError } from './errors.js';
 import { mayActAs, type AuthenticatedIdentity } from './identity.js';
 import type { AuditRecord, PayloadCommitment, RecordFlag } from './record.js';
@@ -50,8 +50,8 @@ export interface RecordResult {
   evidence: RecordEvidence | null;
 }
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
+// Records are frozen: the usual empty lists can be one shared frozen array.
+const NONE = Object.freeze([]) as unknown as string[];
 const DEFAULT_MAX_LENGTH = 4096;
 const RESOURCE_KEYS = [
   'service.name', 'service.instance.id', 'agentrail.agent.id', 'agentrail.agent.name',
@@ -66,14 +66,28 @@ function resolveRedactor(r: Redactor | RedactionOptions | undefined): Redactor {
   return createRedactor(r as RedactionOptions);
 }
 
+/** Whether `s` is `length` lowercase hex digits, not all zero (a char loop: no regex per id). */
+function isHexId(s: unknown, length: number): boolean {
+  if (typeof s !== 'string' || s.length !== length) return false;
+  let nonZero = false;
+  for (let i = 0; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x66) nonZero = true;
+    else if (c >= 0x31 && c <= 0x39) nonZero = true;
+    else if (c !== 0x30) return false;
+  }
+  return nonZero;
+}
+
 function checkIds(span: NeutralSpan): void {
-  if (!TRACE_ID.test(span.traceId) || span.traceId === '00000000000000000000000000000000') {
+  if (!isHexId(span.traceId, 32)) {
     throw new InvalidSpanError(`Invalid trace id ${JSON.stringify(span.traceId)}: expected 32 lowercase hex digits, not all zero.`);
   }
-  if (!SPAN_ID.test(span.spanId) || span.spanId === '0000000000000000') {
+  if (!isHexId(span.spanId, 16)) {
     throw new InvalidSpanError(`Invalid span id ${JSON.stringify(span.spanId)}: expected 16 lowercase hex digits, not all zero.`);
   }
-  if (span.parentSpanId !== null && !SPAN_ID.test(span.parentSpanId)) {
+  // an all-zero parent is malformed but harmless (some senders use it for "none"): kept as before
+  if (span.parentSpanId !== null && !(isHexId(span.parentSpanId, 16) || span.parentSpanId === '0000000000000000')) {
     throw new InvalidSpanError(`Invalid parent span id ${JSON.stringify(span.parentSpanId)}: expected 16 lowercase hex digits.`);
   }
   if (typeof span.startTimeUnixNano !== 'bigint' || typeof span.endTimeUnixNano !== 'bigint') {
@@ -92,6 +106,8 @@ function bound(v: AttributeValue, max: number, state: { truncated: boolean }): A
     return v.slice(0, end);
   }
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  // a decoder may hand over int64 values as bigint: keep them exact, as decimal strings
+  if (typeof v === 'bigint') return String(v);
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     let out: AttributeValue[] | null = null;
@@ -110,7 +126,8 @@ function bound(v: AttributeValue, max: number, state: { truncated: boolean }): A
 }
 
 function payloadText(v: AttributeValue): string {
-  return typeof v === 'string' ? v : canonicalize(v);
+  // non-string payloads: their canonical JSON, with non-finite numbers and bigints as strings
+  return typeof v === 'string' ? v : canonicalize(bound(v, Number.POSITIVE_INFINITY, { truncated: false }));
 }
 
 function commit(field: 'input' | 'output', keys: string[], attrs: Record<string, AttributeValue>, items: EvidenceItem[] | null): PayloadCommitment | null {
@@ -122,7 +139,7 @@ function commit(field: 'input' | 'output', keys: string[], attrs: Record<string,
     // several payload attributes (e.g. two conventions): commit to all of them at once
     const obj: Record<string, AttributeValue> = {};
     for (const k of keys) obj[k] = attrs[k]!;
-    text = canonicalize(obj);
+    text = payloadText(obj);
   }
   const salt = freshSalt();
   const commitment = commitmentOf(salt, text);
@@ -277,7 +294,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
       tenant: p.tenant,
       type: p.type,
     },
-    redacted,
+    redacted: redacted.length === 0 ? NONE : redacted,
     session: action.session.conversationId === null && action.session.sessionId === null ? null : action.session,
     source: {
       convention: action.convention,
@@ -287,9 +304,9 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
     },
     time: { end: rfc3339Nano(span.endTimeUnixNano), start: rfc3339Nano(span.startTimeUnixNano) },
     trace: { parentSpanId: span.parentSpanId, spanId: span.spanId, traceId: span.traceId },
-    truncated,
+    truncated: truncated.length === 0 ? NONE : truncated,
     v: 1,
   };
-  markBuilt(record);
+  sealRecord(record);
   return { record, evidence: items !== null && items.length > 0 ? { recordId: id, items } : null };
 }

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { leafHash } from '@agentrail/ledger';
-import { canonicalize, encodeRecord, encodeRecordWithHash, toAuditRecord, type NeutralSpan } from '@agentrail/core';
+import { canonicalize, decodeRecord, encodeRecord, encodeRecordWithHash, toAuditRecord, type AuditRecord, type NeutralSpan } from '@agentrail/core';
+import { assertValidRecord } from './support.js';
 import type { AttributeValue } from '@agentrail/semconv';
 
 const require = createRequire(import.meta.url);
@@ -60,9 +61,81 @@ test('encodeRecord equals canonicalize and the reference JCS on 3,000 generated 
   }
 });
 
-test('a record changed after it was built is still encoded canonically', () => {
-  const out = toAuditRecord(spanFor(rnd(1), 0), { via: 'exporter' })!;
-  const extended = out.record as unknown as Record<string, unknown>;
-  extended.extra = { b: 1, a: 2 };
-  assert.equal(Buffer.from(encodeRecord(out.record)).toString('utf8'), reference(out.record));
+const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+/** Either the change throws, or the record's bytes are still exactly its canonical JSON. */
+function assertChangeIsSafe(what: string, change: (r: Record<string, any>) => void): void {
+  const record = toAuditRecord(spanFor(rnd(3), 0), { via: 'collector', authenticated: { id: 'a', method: 'm' } })!.record;
+  const before = utf8(encodeRecord(record));
+  let threw = false;
+  try {
+    change(record as unknown as Record<string, any>);
+  } catch (err) {
+    assert.ok(err instanceof TypeError, `${what}: ${String(err)}`);
+    threw = true;
+  }
+  const after = utf8(encodeRecord(record));
+  assert.equal(after, reference(record), what);
+  assert.equal(utf8(encodeRecordWithHash(record).bytes), after, what);
+  if (threw) assert.equal(after, before, `${what}: a refused change leaves the record as it was`);
+}
+
+test('a built record cannot be changed into one whose bytes differ from canonicalize(record)', () => {
+  const changes: Array<[string, (r: Record<string, any>) => void]> = [
+    ['add a top-level key', (r) => { r.extra = { b: 1, a: 2 }; }],
+    ['delete a top-level key', (r) => { delete r.session; }],
+    ['replace a top-level object', (r) => { r.outcome = { status: 'ok', errorType: null, extra: 1 }; }],
+    ['add a key to agent', (r) => { r.agent.team = 'payments'; }],
+    ['change agent.id to a number', (r) => { r.agent.id = 42; }],
+    ['push to flags', (r) => { r.flags.push('zzz'); }],
+    ['sort flags in place', (r) => { r.flags.reverse(); }],
+    ['replace action.tool with extra keys', (r) => { r.action.tool = { name: 't', callId: null, type: null, extra: true }; }],
+    ['add a key to action.tool', (r) => { r.action.tool.extra = true; }],
+    ['change trace.spanId', (r) => { r.trace.spanId = 'x'; }],
+    ['add a delegation entry', (r) => { r.principal.delegation.push({ id: 'u', type: 'user' }); }],
+    ['change a delegation entry', (r) => { r.principal.delegation[0].id = 'someone-else'; }],
+    ['add an authorization scope', (r) => { r.authorization.scopes.push('admin'); }],
+    ['change the input commitment', (r) => { r.input.bytes = 1; }],
+    ['add a convention', (r) => { r.source.conventions.push('x'); }],
+    ['change time.start', (r) => { r.time.start = 'yesterday'; }],
+    ['add an attribute', (r) => { r.attributes['new.key'] = 'v'; }],
+    ['delete an attribute', (r) => { delete r.attributes.num; }],
+    ['define a property on agent', (r) => { Object.defineProperty(r.agent, 'hidden', { value: 1, enumerable: true }); }],
+    ['swap the prototype of agent', (r) => { Object.setPrototypeOf(r.agent, { inherited: 1 }); }],
+    // attribute values are the span's own values; they always go through the generic encoder
+    ['change inside an attribute value', (r) => { r.attributes.list.push({ b: 1, a: [2] }); }],
+    // sloppy-mode code does not throw on a frozen object; the change is ignored instead
+    ['sloppy-mode assignments', (r) => { new Function('r', 'r.agent.id = 7; r.flags[5] = "x"; r.extra = 1;')(r); }],
+  ];
+  for (const [what, change] of changes) assertChangeIsSafe(what, change);
+});
+
+test('copies of a built record take the generic encoder and stay canonical', () => {
+  const record = toAuditRecord(spanFor(rnd(5), 1), { via: 'exporter' })!.record;
+  const spread = { ...record, extra: { b: 1, a: 2 } } as unknown as AuditRecord;
+  assert.equal(utf8(encodeRecord(spread)), reference(spread));
+  const clone = structuredClone(record) as unknown as Record<string, any>;
+  clone.agent.team = 'payments';
+  clone.flags.push('a_flag');
+  assert.equal(utf8(encodeRecord(clone as unknown as AuditRecord)), reference(clone));
+  // an object that only inherits from a built record is not mistaken for one
+  const own = { ...(JSON.parse(JSON.stringify(record)) as Record<string, unknown>), extra: 1 };
+  const heir = Object.create(record, Object.getOwnPropertyDescriptors(own)) as Record<string, any>;
+  heir.agent.team = 'x';
+  assert.equal(utf8(encodeRecord(heir as unknown as AuditRecord)), reference({ ...heir }));
+});
+
+test('decodeRecord returns what was encoded, and it matches the JSON Schema', () => {
+  const r = rnd(11);
+  for (let i = 0; i < 200; i++) {
+    const record = toAuditRecord(spanFor(r, i), { via: 'collector', authenticated: i % 2 ? { id: 'x', method: 'm' } : null })!.record;
+    const bytes = encodeRecord(record);
+    const decoded = decodeRecord(bytes);
+    assert.deepEqual(decoded, JSON.parse(reference(record)));
+    assertValidRecord(record);
+    assertValidRecord(decoded);
+    // a decoded record is a plain, changeable object, and re-encodes to the same leaf
+    assert.equal(Object.isFrozen(decoded), false);
+    assert.deepEqual(encodeRecord(decoded), bytes);
+  }
 });

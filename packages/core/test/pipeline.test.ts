@@ -132,3 +132,23 @@ test('options are validated', () => {
   assert.throws(() => createAuditPipeline({ ledger, maxAttributeLength: 3 }), InvalidOptionError);
   assert.throws(() => createAuditPipeline({ ledger, redaction: { patterns: [{ name: 'x', pattern: /x/ }] } }), InvalidOptionError);
 });
+
+test('odd values from a decoder (bigint, NaN in payloads) are recorded, a bad span does not sink its batch', async () => {
+  const t = await tempLedger();
+  try {
+    const pipeline = createAuditPipeline({ ledger: t.ledger });
+    const odd = await toolSpan('a', 1);
+    const attrs = odd.attributes as Record<string, unknown>;
+    attrs['big.count'] = 2n ** 70n;
+    attrs['ai.embedding'] = [0.5, NaN, Infinity];
+    const bad = { ...(await toolSpan('a', 2)), traceId: 'XYZ' };
+    const [r1, r2] = await pipeline.consume([odd, bad], { via: 'collector' });
+    assert.ok(r1!.status === 'recorded');
+    assert.equal(r2!.status, 'rejected');
+    const record = decodeRecord(await t.ledger.readEntry(r1.index));
+    assert.equal(record.attributes['big.count'], '1180591620717411303424');
+    assert.ok(record.output, 'the embedding is committed');
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -18,6 +18,7 @@ import { ATTR_AGENTRAIL_RECORD_HASH, ATTR_AGENTRAIL_RECORD_INDEX } from '@agentr
 import { AuditWriteError, ExporterConfigError, ExporterShutdownError, LedgerOpenError } from './errors.js';
 import { gapSpan, type GapReport } from './gap.js';
 import { LinkedSpan } from './linked-span.js';
+import { positiveInt } from './validate.js';
 import { emptyStats, type AuditExporterStats } from './stats.js';
 
 export interface AuditSpanExporterOptions {
@@ -66,12 +67,6 @@ interface OpenState {
 
 function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
-}
-
-function positiveInt(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new ExporterConfigError(`${name} must be a positive integer, got ${value}`);
-  return value;
 }
 
 function deliver(cb: (r: ExportResult) => void, result: ExportResult): void {

@@ -15,6 +15,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { AuditWriteError, ExporterConfigError, ExporterShutdownError } from './errors.js';
 import type { AuditSpanExporter } from './exporter.js';
 import { GapCounter, type GapReason } from './gap.js';
+import { positiveInt } from './validate.js';
 
 export interface AuditSpanProcessorOptions {
   /** Spans held in memory waiting for export (default 16384). Beyond it spans become a gap. */
@@ -43,12 +44,6 @@ export interface AuditProcessorStats {
 const MAX_RETRY_DELAY_MS = 5_000;
 const SHUTDOWN_ATTEMPTS = 3;
 
-function positiveInt(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new ExporterConfigError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
 function exportOnce(exporter: AuditSpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve));
 }
@@ -75,6 +70,7 @@ export class AuditSpanProcessor implements SpanProcessor {
   #enqueued = 0;
   #removed = 0;
   #progressWaiters: Array<() => void> = [];
+  #lateSpans = 0;
   readonly #stats: AuditProcessorStats = { queued: 0, exported: 0, retries: 0, lost: 0, unrecordedGap: 0 };
 
   constructor(exporter: AuditSpanExporter, options: AuditSpanProcessorOptions = {}) {
@@ -99,7 +95,10 @@ export class AuditSpanProcessor implements SpanProcessor {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.#shutdown) {
       this.#lose(span, 'after_shutdown');
-      diag.error(`agentrail: a span ended after the audit processor shut down and was not recorded (${this.#stats.lost} lost)`);
+      // The first, then every 1000th: a late burst must not flood the log.
+      if (this.#lateSpans++ % 1000 === 0) {
+        diag.error(`agentrail: spans ended after the audit processor shut down and were not recorded (${this.#lateSpans} so far)`);
+      }
       return;
     }
     if (this.#queue.length >= this.#maxQueueSize) {
@@ -126,6 +125,9 @@ export class AuditSpanProcessor implements SpanProcessor {
       } catch (err) {
         globalErrorHandler(err as Error);
       }
+      // A drain may still be running (it retries at most SHUTDOWN_ATTEMPTS times now); let it
+      // finish before the queue is touched here.
+      while (this.#draining) await this.#draining.catch(() => {});
       if (this.#queue.length > 0) {
         for (const span of this.#queue) this.#lose(span, 'export_failed');
         this.#removed += this.#queue.length;

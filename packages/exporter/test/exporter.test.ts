@@ -21,10 +21,15 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 const SECRET_ARG = 'card-4111-1111-1111-1111';
 const SECRET_RESULT = 'refund-confirmation-7f3a9c';
+const SEEDED_TOKEN = 'sk_live_51Hq8ZkL2vNw7XyR4tPq9sMmA';
 
 /** Runs a small agent: two tool calls under an agent identity, one plain span outside. */
 async function runAgent(tracer: Tracer): Promise<void> {
-  const pay = traceTool('charge_card', async (a: { card: string; amount: number }) => ({ ok: true, ref: SECRET_RESULT, amount: a.amount }), {
+  const pay = traceTool('charge_card', async (a: { card: string; amount: number }) => {
+    // a careless integration puts a credential on the span
+    trace.getActiveSpan()?.setAttribute('payment.gateway.authorization', `Bearer ${SEEDED_TOKEN}`);
+    return { ok: true, ref: SECRET_RESULT, amount: a.amount };
+  }, {
     resource: { type: 'card' },
     kind: 'write',
     risk: 'high',
@@ -92,6 +97,8 @@ for (const kind of ['SimpleSpanProcessor', 'BatchSpanProcessor'] as const) {
       const bytes = await allBytes(dataDir);
       assert.equal(bytes.includes(SECRET_ARG), false, 'raw tool arguments never reach the data dir');
       assert.equal(bytes.includes(SECRET_RESULT), false, 'raw tool results never reach the data dir');
+      assert.equal(bytes.includes(SEEDED_TOKEN), false, 'a credential on a span is redacted');
+      assert.ok(pay.flags.includes('secret_redacted'));
       const note = await readCheckpointNote(`${dataDir}/log`);
       assert.match(note, /\n2\n/, 'the final checkpoint covers both records');
       assert.equal(exporter.stats.recorded, 2);

@@ -141,6 +141,7 @@ describe('OpenAIAgentsOtelProcessor', () => {
     assert.deepEqual(JSON.parse(String(attr(lookup, 'gen_ai.tool.call.arguments'))), { customerId: 'c-42' });
     assert.match(String(attr(lookup, 'gen_ai.tool.call.result')), /Ada Lovelace/);
     assert.equal(attr(lookup, 'gen_ai.tool.type'), 'function');
+    assert.equal(attr(lookup, 'gen_ai.tool.call.id'), 'call_1', "the call id comes from the model's output");
     assert.equal(attr(lookup, 'gen_ai.agent.name'), 'Support');
     assert.equal(lookup.status.code, SpanStatusCode.UNSET);
     assert.ok(ancestors(lookup, spans).includes(agentSpan), 'tool span sits under the agent span');
@@ -149,6 +150,7 @@ describe('OpenAIAgentsOtelProcessor', () => {
     assert.equal(refund.status.code, SpanStatusCode.ERROR);
     assert.equal(attr(refund, 'error.type'), 'openai_agents.function_error');
     assert.deepEqual(JSON.parse(String(attr(refund, 'gen_ai.tool.call.arguments'))), { orderId: 'o-7', amount: 50 });
+    assert.equal(attr(refund, 'gen_ai.tool.call.id'), 'call_2');
 
     const chats = byOp(spans, 'chat');
     assert.equal(chats.length, 3, 'one chat span per model call');

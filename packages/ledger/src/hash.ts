@@ -5,10 +5,17 @@ export const HASH_SIZE = 32;
 const LEAF_PREFIX = new Uint8Array([0]);
 // Node hashing reuses one scratch buffer: it is the hot path of integration and verification.
 const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+
 nodeScratch[0] = 1;
 
+// Leaves up to this size are hashed one-shot from a scratch copy: cheaper than a streaming hash.
+const LEAF_SCRATCH_MAX = 64 * 1024;
+const leafScratch = Buffer.alloc(1 + LEAF_SCRATCH_MAX);
+
 export function leafHash(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  if (data.length > LEAF_SCRATCH_MAX) return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  leafScratch.set(data, 1);
+  return hash('sha256', leafScratch.subarray(0, 1 + data.length), 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {

@@ -9,7 +9,7 @@ import { LedgerError, VerificationError } from './errors.js';
 import { bytesEqual, leafHash } from './hash.js';
 import { openNote, type NoteSignature } from './note.js';
 import { readChunks, type Chunk } from './file-store/chunks.js';
-import { LeafHashPool } from './leaf-hash-pool.js';
+import { LeafCheckPool } from './leaf-hash-pool.js';
 import { availableParallelism } from 'node:os';
 import { checkpointOfNote, readCheckpointNote } from './file-store/checkpoint-file.js';
 import { writeFileDurable } from './file-store/durable.js';
@@ -115,12 +115,15 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
 
     const range = new CompactRange();
     const trustedSize = trusted?.cp.size ?? -1;
+    // A prefix that differs from the trusted checkpoint is a fork only if the signed checkpoint
+    // commits to it; otherwise the entries were altered (root mismatch), reported at cp.size.
+    let forkEvidence: VerificationError | undefined;
     const checkRoots = (): void => {
       const n = range.size;
       if (n === trustedSize && trusted && n !== cp.size) {
         const root = range.root();
         if (!bytesEqual(root, trusted.cp.rootHash)) {
-          throw new VerificationError('ERR_LOG_FORKED', `The log forked: its first ${n} entries no longer match the trusted checkpoint.`, { expected: trusted.cp.rootHash, computed: root });
+          forkEvidence = new VerificationError('ERR_LOG_FORKED', `The log forked: the signed checkpoint of size ${cp.size} does not extend the trusted checkpoint of size ${n}.`, { expected: trusted.cp.rootHash, computed: root });
         }
       }
       if (n === cp.size) {
@@ -128,6 +131,7 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
         if (!bytesEqual(root, cp.rootHash)) {
           throw new VerificationError('ERR_CHECKPOINT_ROOT_MISMATCH', `The entries do not match the signed checkpoint root of size ${n}.`, { expected: cp.rootHash, computed: root });
         }
+        if (forkEvidence) throw forkEvidence;
       }
     };
     options.onProgress?.(0, size);
@@ -154,26 +158,33 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
       }
     };
     const threads = availableParallelism();
-    const pool = size >= PARALLEL_FROM && threads > 1 ? new LeafHashPool(threads) : undefined;
+    const pool = size >= PARALLEL_FROM && threads > 1 ? new LeafCheckPool(threads) : undefined;
     try {
-      const chunks = readChunks(index, entries, 0, size, entriesSize, pool ? LeafHashPool.alloc : undefined)[Symbol.asyncIterator]();
-      // Read and hash the next chunk while this one's tree is checked.
-      const prepare = async (): Promise<{ chunk: Chunk; leaves: Buffer | undefined } | undefined> => {
-        const r = await chunks.next();
-        if (r.done) return undefined;
-        const chunk = r.value;
-        if (!pool) return { chunk, leaves: undefined };
-        const ends = new Float64Array(chunk.count);
-        for (let i = 0; i < chunk.count; i++) ends[i] = Math.min(Math.max(readEnd(chunk.index, i * INDEX_RECORD) - chunk.dataStart, 0), chunk.data.length);
-        return { chunk, leaves: await pool.hash(chunk.data, ends) };
+      const chunks = readChunks(index, entries, 0, size, entriesSize, pool ? LeafCheckPool.alloc : undefined)[Symbol.asyncIterator]();
+      // With workers, `firstBad` is the first entry whose leaf check failed there (-1: none);
+      // entries before it have their recorded leaf hash confirmed. Two chunks stay in flight
+      // (reads chained in order, checks on the workers) while the main thread builds the tree.
+      type Prepared = { chunk: Chunk; firstBad: number | undefined } | undefined;
+      const ahead: Promise<Prepared>[] = [];
+      let lastRead: Promise<unknown> = Promise.resolve();
+      const enqueue = (): void => {
+        const read = lastRead.then(() => chunks.next());
+        lastRead = read.catch(() => {});
+        const p = read.then(async (r): Promise<Prepared> => {
+          if (r.done) return undefined;
+          const chunk = r.value;
+          return { chunk, firstBad: pool ? await pool.check(chunk.index, chunk.count, chunk.data, chunk.dataStart) : undefined };
+        });
+        p.catch(() => {}); // surfaced when awaited; avoid an unhandled rejection if we throw first
+        ahead.push(p);
       };
-      let next = prepare();
+      enqueue();
+      if (pool) enqueue();
       for (;;) {
-        const cur = await next;
+        const cur = await ahead.shift()!;
         if (!cur) break;
-        next = prepare();
-        next.catch(() => {}); // surfaced when awaited; avoid an unhandled rejection if we throw first
-        const { chunk, leaves } = cur;
+        enqueue();
+        const { chunk, firstBad } = cur;
         const chunkEnd = chunk.first + chunk.count;
         for (let level = 1; level < levels.length; level++) {
           const reader = levels[level];
@@ -198,9 +209,13 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
           if (end - chunk.dataStart > chunk.data.length) {
             throw new VerificationError('ERR_ENTRY_MISSING', `Entry ${at} is missing: the entries file ends before it.`, { index: at });
           }
-          const leaf = leaves ? leaves.subarray(i * 32, (i + 1) * 32) : leafHash(chunk.data.subarray(start - chunk.dataStart, end - chunk.dataStart));
           const storedLeaf = chunk.index.subarray(i * INDEX_RECORD + 8, (i + 1) * INDEX_RECORD);
-          if (!bytesEqual(leaf, storedLeaf)) throw leafMismatch(chunk.index, chunk.count, chunk.first, at, leaf, storedLeaf);
+          let leaf: Uint8Array = storedLeaf;
+          // Hash here without workers, and from a worker's first failure on (it stopped there).
+          if (firstBad === undefined || (firstBad >= 0 && i >= firstBad)) {
+            leaf = leafHash(chunk.data.subarray(start - chunk.dataStart, end - chunk.dataStart));
+            if (!bytesEqual(leaf, storedLeaf)) throw leafMismatch(chunk.index, chunk.count, chunk.first, at, leaf, storedLeaf);
+          }
           start = end;
           range.append(leaf, sink);
           checkRoots();

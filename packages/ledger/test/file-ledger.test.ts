@@ -93,22 +93,28 @@ test('concurrent appends share group commits and get distinct, ordered indexes',
   await verifyLedger(dir, { verifierKeys: [key.verifierKey] });
 });
 
-test('a second writer is refused with ERR_LEDGER_LOCKED; a dead writer does not block reopening', async () => {
+test('a second writer is refused with ERR_LEDGER_LOCKED; a dead writer does not block reopening', { timeout: 60_000 }, async () => {
   const dir = await tempDir();
   const first = await openFileLedger(dir, { signerKey: key.signerKey });
   await assert.rejects(openFileLedger(dir, { signerKey: key.signerKey }), (e: unknown) => {
     assert.ok(e instanceof LedgerError && e.code === 'ERR_LEDGER_LOCKED');
-    assert.match(e.message, /another writer/);
+    assert.match(e.message, /already open in this process/);
     return true;
   });
   await first.close();
 
   const fixture = fileURLToPath(new URL('./fixtures/writer.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, dir, key.signerKey, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, dir, key.signerKey, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise((r) => child.once('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code, signal) => reject(new Error(`writer exited early (${code ?? signal}): ${stderr}`)));
+  });
   await assert.rejects(openFileLedger(dir, { signerKey: key.signerKey }), ledgerCode('ERR_LEDGER_LOCKED'));
   child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
+  await exited;
   const again = await openFileLedger(dir, { signerKey: key.signerKey });
   assert.ok(again.size > 0);
   await again.close();
@@ -248,4 +254,24 @@ test('checkpoints are published in the background after appends, without an expl
   }
   assert.equal(size, 2);
   await ledger.close();
+});
+
+test('writers racing to open one directory: exactly one wins', { timeout: 120_000 }, async () => {
+  const dir = await tempDir();
+  const fixture = fileURLToPath(new URL('./fixtures/open-race.ts', import.meta.url));
+  const racers = Array.from({ length: 4 }, () => spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, dir, key.signerKey], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const answers = await Promise.all(racers.map((c) => new Promise<string>((resolve) => {
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    c.once('exit', () => resolve(out.trim()));
+  })));
+  const exits = racers.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
+  for (const c of racers) c.stdin.end();
+  await Promise.all(exits);
+  assert.deepEqual(answers.slice().sort(), ['ERR_LEDGER_LOCKED', 'ERR_LEDGER_LOCKED', 'ERR_LEDGER_LOCKED', 'ok']);
+  const after = await openFileLedger(dir, { signerKey: key.signerKey });
+  await after.close();
 });

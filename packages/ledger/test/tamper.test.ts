@@ -190,6 +190,17 @@ test('the state file advances as the log grows, and a rewritten history is a for
   await ledger.close();
   await verifyLedger(forged, { verifierKeys: [key.verifierKey] });
   await expectFailure(forged, 'ERR_LOG_FORKED', undefined, state);
+
+  // Rewritten entries and hashes without a new signature are altered entries, not a fork.
+  const altered = join(work, 'altered');
+  await cp(forged, altered, { recursive: true });
+  const ledger2 = await openFileLedger(join(work, 'altered-src'), { signerKey: key.signerKey });
+  await ledger2.append(Array.from({ length: 300 }, (_, i) => entry(i, i === 5 ? 'X' : 'e')));
+  await ledger2.close();
+  for (const f of ['entries', 'index']) await cp(join(work, 'altered-src', f), join(altered, f));
+  await cp(join(work, 'altered-src', 'tree'), join(altered, 'tree'), { recursive: true, force: true });
+  await cp(join(base, 'checkpoint'), join(altered, 'checkpoint'));
+  await expectFailure(altered, 'ERR_CHECKPOINT_ROOT_MISMATCH', undefined, state);
 });
 
 test('large logs are verified on worker threads with the same findings', async () => {

@@ -10,7 +10,7 @@ import { dec, tempDir } from './helpers.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/efbig-writer.ts', import.meta.url));
 
-test('a failed write refuses further appends and loses nothing acknowledged', { skip: process.platform === 'win32' }, async () => {
+test('a failed write refuses further appends and loses nothing acknowledged', { skip: process.platform === 'win32', timeout: 60_000 }, async () => {
   const dir = join(await tempDir(), 'log');
   const { signerKey, verifierKey } = generateKey('efbig.example');
   const out = await new Promise<string>((resolve, reject) => {

@@ -10,6 +10,8 @@ export interface ProveOptions {
   index: string | number;
   /** Write the receipt here instead of stdout. */
   out?: string;
+  /** Also write the entry's exact bytes here (what `verify-proof --entry` checks). */
+  entryOut?: string;
   json?: boolean;
 }
 
@@ -18,6 +20,7 @@ export interface ProveResult {
   size: number;
   receipt: string;
   out: string | null;
+  entryOut: string | null;
 }
 
 export function parseIndex(raw: string | number): number {
@@ -34,6 +37,7 @@ export async function proveCommand(opts: ProveOptions, io: CommandIo = processIo
   const { logDir } = await resolveLogDir(opts.dir, io.cwd);
   let receipt: string;
   let size: number;
+  let entry: Uint8Array | null = null;
   const reader = await openLedgerReader(logDir).catch((err: Error) => {
     throw new CliError(`cannot open log ${opts.dir}: ${err.message}`);
   });
@@ -43,6 +47,7 @@ export async function proveCommand(opts: ProveOptions, io: CommandIo = processIo
       throw new CliError(`index ${index} is not covered by the latest checkpoint (size ${size})`);
     }
     receipt = await reader.receipt(index);
+    if (opts.entryOut) entry = await reader.readEntry(index);
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(`cannot prove index ${index}: ${(err as Error).message}`);
@@ -51,9 +56,14 @@ export async function proveCommand(opts: ProveOptions, io: CommandIo = processIo
   }
   const out = opts.out ? resolve(io.cwd, opts.out) : null;
   if (out) await writeFile(out, receipt);
-  const result: ProveResult = { index, size, receipt, out };
+  const entryOut = opts.entryOut ? resolve(io.cwd, opts.entryOut) : null;
+  if (entryOut && entry) await writeFile(entryOut, entry);
+  const result: ProveResult = { index, size, receipt, out, entryOut };
   if (opts.json) writeJson(io.stdout, result);
-  else if (out) writeLine(io.stdout, `receipt for index ${index} (checkpoint size ${size}) written to ${out}`);
-  else io.stdout.write(receipt);
+  else {
+    if (out) writeLine(io.stdout, `receipt for index ${index} (checkpoint size ${size}) written to ${out}`);
+    else io.stdout.write(receipt);
+    if (entryOut) writeLine(out ? io.stdout : io.stderr, `entry ${index} written to ${entryOut}`);
+  }
   return result;
 }

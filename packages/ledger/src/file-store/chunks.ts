@@ -32,7 +32,7 @@ export async function* readChunks(
   }
   for (let pos = from; pos < to; ) {
     const want = Math.min(READ_CHUNK_RECORDS, to - pos);
-    const idx = Buffer.alloc(want * INDEX_RECORD);
+    const idx = alloc(want * INDEX_RECORD);
     const { bytesRead } = await index.read(idx, 0, idx.length, pos * INDEX_RECORD);
     const avail = Math.floor(bytesRead / INDEX_RECORD);
     let count = 0;

@@ -197,7 +197,7 @@ class FileLedgerImpl implements FileLedger {
       await this.#index.read(buf, 0, buf.length, pos * INDEX_RECORD);
       const leaves: Uint8Array[] = [];
       for (let i = 0; i < count; i++) leaves.push(buf.subarray(i * INDEX_RECORD + 8, (i + 1) * INDEX_RECORD));
-      await this.#integrate(leaves);
+      await this.#writeNodes(this.#computeNodes(leaves));
       pos += count;
     }
     await this.#syncTrees();
@@ -244,7 +244,7 @@ class FileLedgerImpl implements FileLedger {
       for (const p of batch) p.reject(this.#failed);
       return;
     }
-    let sequenced: { firstIndexes: number[]; leaves: Uint8Array[] };
+    let sequenced: { firstIndexes: number[]; nodes: Map<number, Buffer> };
     try {
       sequenced = await this.#sequence(batch);
     } catch (cause) {
@@ -254,7 +254,7 @@ class FileLedgerImpl implements FileLedger {
     }
     // The entries are durable from here on: callers get their indexes even if integration fails.
     try {
-      await this.#integrate(sequenced.leaves);
+      await this.#writeNodes(sequenced.nodes);
     } catch (cause) {
       this.#fail('Integrating', cause);
     }
@@ -266,8 +266,11 @@ class FileLedgerImpl implements FileLedger {
     this.#failed ??= new LedgerError('ERR_LEDGER_FAILED', `${what} ledger ${this.#dir} failed (${(cause as Error).message}); reopen it to recover.`, { cause });
   }
 
-  /** Write and fsync entries and index records; returns each call's first index and the leaves. */
-  async #sequence(batch: Pending[]): Promise<{ firstIndexes: number[]; leaves: Uint8Array[] }> {
+  /**
+   * Write and fsync entries and index records; returns each call's first index and the new
+   * subtree hashes, computed while the writes are in flight.
+   */
+  async #sequence(batch: Pending[]): Promise<{ firstIndexes: number[]; nodes: Map<number, Buffer> }> {
     let total = 0;
     for (const p of batch) total += p.lengths.length;
     const idx = Buffer.allocUnsafe(total * INDEX_RECORD);
@@ -285,11 +288,17 @@ class FileLedgerImpl implements FileLedger {
         leaves[r++] = leaf;
       }
     }
-    if (total === 0) return { firstIndexes, leaves };
+    if (total === 0) return { firstIndexes, nodes: new Map() };
     const dataBytes = end - this.#entriesEnd;
-    const w1 = await this.#entries.writev(batch.map((p) => p.data), this.#entriesEnd);
+    const writes = Promise.all([
+      this.#entries.writev(batch.map((p) => p.data), this.#entriesEnd),
+      this.#index.write(idx, 0, idx.length, this.#size * INDEX_RECORD),
+    ]);
+    // Tree hashing overlaps the writes. If they fail the ledger is marked failed, so the compact
+    // range running ahead of the files does not matter; reopening rebuilds from the files.
+    const nodes = this.#computeNodes(leaves);
+    const [w1, w2] = await writes;
     if (w1.bytesWritten !== dataBytes) throw new Error(`short write to entries (${w1.bytesWritten} of ${dataBytes} bytes)`);
-    const w2 = await this.#index.write(idx, 0, idx.length, this.#size * INDEX_RECORD);
     if (w2.bytesWritten !== idx.length) throw new Error('short write to index');
     // Both files are fsynced before anyone is told; recovery checks the unpublished tail.
     await Promise.all([this.#entries.datasync(), this.#index.datasync()]);
@@ -297,18 +306,26 @@ class FileLedgerImpl implements FileLedger {
     this.#stats.commits++;
     this.#stats.appendCalls += batch.length;
     this.#stats.entries += total;
-    return { firstIndexes, leaves };
+    return { firstIndexes, nodes };
   }
 
-  async #integrate(leaves: readonly Uint8Array[]): Promise<void> {
-    const pending = new Map<number, Uint8Array[]>();
+  /** Advance the compact range; returns the new subtree hashes per level, concatenated. */
+  #computeNodes(leaves: readonly Uint8Array[]): Map<number, Buffer> {
+    const lists = new Map<number, Uint8Array[]>();
     const sink = (level: number, _index: number, hash: Uint8Array): void => {
-      let list = pending.get(level);
-      if (!list) pending.set(level, (list = []));
+      let list = lists.get(level);
+      if (!list) lists.set(level, (list = []));
       list.push(hash);
     };
     for (const leaf of leaves) this.#range.append(leaf, sink);
-    for (const [level, hashes] of pending) {
+    const out = new Map<number, Buffer>();
+    for (const [level, hashes] of lists) out.set(level, Buffer.concat(hashes));
+    return out;
+  }
+
+  /** Append computed subtree hashes to their level files (fsynced before the next checkpoint). */
+  async #writeNodes(nodes: ReadonlyMap<number, Buffer>): Promise<void> {
+    for (const [level, buf] of nodes) {
       let fh = this.#trees.get(level);
       if (!fh) {
         fh = await open(treeFile(this.#dir, level), RW_CREATE, 0o644);
@@ -316,9 +333,9 @@ class FileLedgerImpl implements FileLedger {
         await fsyncDir(join(this.#dir, TREE_DIR));
       }
       const at = this.#treeCounts.get(level) ?? 0;
-      const w = await fh.writev(hashes, at * TREE_RECORD);
-      if (w.bytesWritten !== hashes.length * TREE_RECORD) throw new Error(`short write to tree level ${level}`);
-      this.#treeCounts.set(level, at + hashes.length);
+      const w = await fh.write(buf, 0, buf.length, at * TREE_RECORD);
+      if (w.bytesWritten !== buf.length) throw new Error(`short write to tree level ${level}`);
+      this.#treeCounts.set(level, at + buf.length / TREE_RECORD);
       this.#dirtyTrees.add(level);
     }
     this.#size = this.#range.size;

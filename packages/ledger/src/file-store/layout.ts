@@ -18,13 +18,11 @@ export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 export const treeFile = (dir: string, level: number): string => join(dir, TREE_DIR, String(level));
 
-export function readEnd(buf: Uint8Array, recordOffset: number): number {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  return v.getUint32(recordOffset) * 2 ** 32 + v.getUint32(recordOffset + 4);
+export function readEnd(buf: Buffer, recordOffset: number): number {
+  return buf.readUInt32BE(recordOffset) * 2 ** 32 + buf.readUInt32BE(recordOffset + 4);
 }
 
-export function writeEnd(buf: Uint8Array, recordOffset: number, end: number): void {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  v.setUint32(recordOffset, Math.floor(end / 2 ** 32));
-  v.setUint32(recordOffset + 4, end >>> 0);
+export function writeEnd(buf: Buffer, recordOffset: number, end: number): void {
+  buf.writeUInt32BE(Math.floor(end / 2 ** 32), recordOffset);
+  buf.writeUInt32BE(end >>> 0, recordOffset + 4);
 }

@@ -2,7 +2,8 @@
 // a lock whose process is gone (kill -9), or whose pid now belongs to another process (pid reuse,
 // e.g. pid 1 in a restarted container), is taken over.
 import { readFileSync } from 'node:fs';
-import { open, readFile, realpath, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LedgerError } from '../errors.js';
 import { LOCK_FILE } from './layout.js';
@@ -33,40 +34,66 @@ function startTime(pid: number): string {
 function isStale(text: string, dirKey: string): boolean {
   const [pidText, started = ''] = text.trim().split(/\s+/);
   const pid = Number.parseInt(pidText ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0) return true; // half-written lock
+  if (!Number.isInteger(pid) || pid <= 0) return true; // not written by us: unreadable
   // Our own pid: locked only if this process really holds it (not a previous life of this pid).
   if (pid === process.pid) return !heldHere.has(dirKey);
   if (!alive(pid)) return true;
   return started !== '' && startTime(pid) !== '' && startTime(pid) !== started;
 }
 
+/** Create the lock file with its content in one step (link fails if it exists). */
+async function tryCreate(path: string, content: string): Promise<boolean> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, content, { mode: 0o644 });
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** Move a stale lock aside; if another process replaced it meanwhile, put theirs back. */
+async function takeOver(path: string, staleText: string): Promise<void> {
+  const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => staleText);
+  if (moved !== staleText) await link(aside, path).catch(() => {});
+  await rm(aside, { force: true });
+}
+
 /** Take the writer lock of `dir`; returns a release function. */
 export async function acquireLock(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
   const dirKey = await realpath(dir);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fh = await open(path, 'wx', 0o644);
-      await fh.writeFile(`${process.pid} ${startTime(process.pid)}\n`);
-      await fh.sync();
-      await fh.close();
+  if (heldHere.has(dirKey)) {
+    throw new LedgerError('ERR_LEDGER_LOCKED', `Ledger ${dir} is already open in this process; close it first.`);
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await tryCreate(path, `${process.pid} ${startTime(process.pid)}\n`)) {
       heldHere.add(dirKey);
       return async () => {
         heldHere.delete(dirKey);
         await rm(path, { force: true });
       };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const text = await readFile(path, 'utf8').catch(() => '');
-    if (!isStale(text, dirKey)) {
+    if (text !== '' && !isStale(text, dirKey)) {
       const pid = Number.parseInt(text, 10);
       throw new LedgerError(
         'ERR_LEDGER_LOCKED',
-        `Ledger ${dir} is open by another writer (pid ${pid}${pid === process.pid ? ', this process' : ''}); close it first, or remove ${path} if no ledger writer is running.`,
+        `Ledger ${dir} is open by another writer (pid ${pid}); close it first, or remove ${path} if no ledger writer is running.`,
       );
     }
-    await rm(path, { force: true });
+    if (text !== '') await takeOver(path, text);
   }
   throw new LedgerError('ERR_LEDGER_LOCKED', `Ledger ${dir} lock could not be taken; another writer keeps racing for it.`);
 }

@@ -12,7 +12,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import type { Span as AgentsSpan, SpanData, Trace as AgentsTrace, TracingProcessor } from '@openai/agents-core';
-import { ATTR_ERROR_TYPE, ATTR_GEN_AI_CONVERSATION_ID } from '@agentrail/semconv';
+import { ATTR_ERROR_TYPE, ATTR_GEN_AI_CONVERSATION_ID, ATTR_GEN_AI_TOOL_CALL_ID } from '@agentrail/semconv';
 import {
   ATTR_OPENAI_AGENTS_GROUP_ID,
   ATTR_OPENAI_AGENTS_SPAN_ID,
@@ -22,6 +22,7 @@ import {
 } from './span-mapping.js';
 import { forgetMirroredSpan, registerMirroredSpan } from './span-registry.js';
 import { hasErrorType } from '../error-type.js';
+import { takeMatchingCall, toolCallsIn, type PendingCall } from './tool-calls.js';
 
 export const OPENAI_AGENTS_TRACER_NAME = '@agentrail/instrumentation/openai-agents' as const;
 
@@ -43,6 +44,8 @@ interface TraceState {
   groupId: string | null;
   /** Context active when the Agents trace started, with the root span set: carries `withAgent` identity. */
   ctx: Context;
+  /** Tool calls the model asked for that no function span has claimed yet. */
+  pendingCalls: PendingCall[];
 }
 
 interface SpanState {
@@ -92,7 +95,7 @@ export class OpenAIAgentsOtelProcessor implements TracingProcessor {
       { kind: SpanKind.INTERNAL, attributes: this.#traceAttributes(trace) },
       parent,
     );
-    this.#traces.set(trace.traceId, { root, groupId: trace.groupId, ctx: otelTrace.setSpan(parent, root) });
+    this.#traces.set(trace.traceId, { root, groupId: trace.groupId, ctx: otelTrace.setSpan(parent, root), pendingCalls: [] });
   }
 
   async onTraceEnd(trace: AgentsTrace): Promise<void> {
@@ -148,6 +151,7 @@ export class OpenAIAgentsOtelProcessor implements TracingProcessor {
     const mapped = mapSpanData(span.spanData, state.inheritedAgent, this.#mapping);
     state.span.updateName(mapped.name);
     state.span.setAttributes(mapped.attributes);
+    this.#pairToolCall(span, state.span);
     const error = span.error;
     if (error) {
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
@@ -157,6 +161,20 @@ export class OpenAIAgentsOtelProcessor implements TracingProcessor {
     const endTime = toTime(span.endedAt);
     state.span.end(endTime);
     if (error && !span.parentId) this.#closeFailedTrace(span.traceId, endTime);
+  }
+
+  // Model spans announce tool calls with their ids; function spans claim them in order.
+  #pairToolCall(span: AgentsSpan<SpanData>, otelSpan: OtelSpan): void {
+    const trace = this.#traces.get(span.traceId);
+    if (!trace) return;
+    const data = span.spanData;
+    if (data.type === 'generation') trace.pendingCalls.push(...toolCallsIn(data.output));
+    else if (data.type === 'response') trace.pendingCalls.push(...toolCallsIn(data._response?.output));
+    else if (data.type === 'function') {
+      const callId = takeMatchingCall(trace.pendingCalls, data.name, data.input || undefined);
+      const existing = (otelSpan as unknown as { attributes?: Record<string, unknown> }).attributes;
+      if (callId && existing?.[ATTR_GEN_AI_TOOL_CALL_ID] === undefined) otelSpan.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, callId);
+    }
   }
 
   // The SDK never calls onTraceEnd when a run throws (a tripped guardrail, a model error, max

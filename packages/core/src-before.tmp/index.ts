@@ -1,0 +1,25 @@
+// @agentrail/core: the audit record model, span → record mapping, canonical encoding, payload
+// commitments, redaction and the audit pipeline that joins records and ledger.
+export type { AttributeValue, NeutralSpan, ReadableSpanLike } from './span.js';
+export { fromReadableSpan } from './span.js';
+export type { AuditRecord, PayloadCommitment, RecordFlag } from './record.js';
+export { AUDIT_RECORD_KIND, AUDIT_RECORD_VERSION } from './record.js';
+export { canonicalize } from './canonical.js';
+export { encodeRecord, encodeRecordWithHash, decodeRecord } from './codec.js';
+export { argumentsDigest, commitmentOf, freshSalt, SALT_BYTES } from './commitment.js';
+export { rfc3339Nano } from './time.js';
+export type { AuthenticatedIdentity } from './identity.js';
+export { mayActAs } from './identity.js';
+export { createRedactor, REDACTED } from './redaction.js';
+export type { RedactionOptions, RedactionPattern, Redactor } from './redaction.js';
+export { toAuditRecord } from './to-record.js';
+export type { EvidenceItem, RecordContext, RecordEvidence, RecordOptions, RecordResult } from './to-record.js';
+export { createFileEvidenceStore } from './evidence.js';
+export type { EvidenceStore } from './evidence.js';
+export { createAuditPipeline } from './pipeline.js';
+export type { AuditPipeline, AuditPipelineOptions, ConsumeContext, ConsumeResult, PipelineStats } from './pipeline.js';
+export { leafHashHex } from './leaf.js';
+export { auditRecordSchema } from './schema.js';
+export {
+  CanonicalizationError, EvidenceStoreError, InvalidOptionError, InvalidSpanError, PipelineClosedError, RecordDecodeError,
+} from './errors.js';

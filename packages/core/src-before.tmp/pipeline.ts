@@ -1,0 +1,154 @@
+// The one place that joins records and the ledger.
+import type { LedgerAppender } from '@agentrail/ledger';
+import { encodeRecordWithHash } from './codec.js';
+import { InvalidOptionError, PipelineClosedError } from './errors.js';
+import type { EvidenceStore } from './evidence.js';
+import type { AuthenticatedIdentity } from './identity.js';
+import { createRedactor, type RedactionOptions } from './redaction.js';
+import type { NeutralSpan } from './span.js';
+import { nowRfc3339 } from './time.js';
+import { toAuditRecord, type RecordEvidence, type RecordOptions } from './to-record.js';
+
+export interface ConsumeContext {
+  via: 'exporter' | 'collector';
+  authenticated?: AuthenticatedIdentity | null;
+}
+
+export type ConsumeResult =
+  | { status: 'recorded'; index: number; recordHash: string; flags: readonly string[] }
+  | { status: 'skipped' }
+  | { status: 'rejected'; code: string; reason: string };
+
+export interface PipelineStats {
+  /** spans given to consume */
+  received: number;
+  recorded: number;
+  /** not agent actions: passed through unrecorded */
+  skipped: number;
+  rejected: number;
+  /** recorded with at least one flag */
+  flagged: number;
+}
+
+export interface AuditPipeline {
+  /** Resolves after the ledger made every recorded span durable; one result per span, in order. */
+  consume(spans: readonly NeutralSpan[], ctx: ConsumeContext): Promise<ConsumeResult[]>;
+  /** Resolves when every consume call started before it has settled. */
+  forceFlush(): Promise<void>;
+  /** Stops accepting spans and waits for in-flight ones. Idempotent. Does not close the ledger. */
+  shutdown(): Promise<void>;
+  readonly stats: Readonly<PipelineStats>;
+}
+
+export interface AuditPipelineOptions {
+  ledger: LedgerAppender;
+  /** Where salts and payloads go; without it they are discarded after committing. */
+  evidence?: EvidenceStore;
+  redaction?: RedactionOptions;
+  /** 'flag' (default): record a mismatching claim flagged; 'reject': refuse it. */
+  identity?: 'flag' | 'reject';
+  maxAttributeLength?: number;
+  flagUnapprovedHighRisk?: boolean;
+}
+
+export function createAuditPipeline(options: AuditPipelineOptions): AuditPipeline {
+  if (options === null || typeof options !== 'object' || typeof options.ledger?.append !== 'function') {
+    throw new InvalidOptionError('createAuditPipeline needs { ledger } with an append(entries) method.');
+  }
+  const identityMode = options.identity ?? 'flag';
+  if (identityMode !== 'flag' && identityMode !== 'reject') {
+    throw new InvalidOptionError(`identity must be "flag" or "reject", not ${JSON.stringify(identityMode)}.`);
+  }
+  if (options.maxAttributeLength !== undefined && !(Number.isInteger(options.maxAttributeLength) && options.maxAttributeLength >= 64)) {
+    throw new InvalidOptionError('maxAttributeLength must be an integer of at least 64.');
+  }
+  const { ledger, evidence } = options;
+  const recordOptions: RecordOptions = {
+    redaction: createRedactor(options.redaction),
+    keepEvidence: options.evidence !== undefined,
+    ...(options.maxAttributeLength !== undefined ? { maxAttributeLength: options.maxAttributeLength } : {}),
+    ...(options.flagUnapprovedHighRisk !== undefined ? { flagUnapprovedHighRisk: options.flagUnapprovedHighRisk } : {}),
+  };
+  const stats: PipelineStats = { received: 0, recorded: 0, skipped: 0, rejected: 0, flagged: 0 };
+  const inflight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  async function run(spans: readonly NeutralSpan[], ctx: ConsumeContext): Promise<ConsumeResult[]> {
+    const receivedAt = nowRfc3339();
+    stats.received += spans.length;
+    const results: ConsumeResult[] = new Array(spans.length);
+    const entries: Uint8Array[] = [];
+    const slots: { at: number; hash: string; flags: readonly string[] }[] = [];
+    const toStore: RecordEvidence[] = [];
+    const recordCtx = { via: ctx.via, authenticated: ctx.authenticated ?? null, receivedAt };
+    for (let i = 0; i < spans.length; i++) {
+      let mapped;
+      let encoded;
+      try {
+        mapped = toAuditRecord(spans[i]!, recordCtx, recordOptions);
+        if (mapped !== null && !(identityMode === 'reject' && mapped.record.flags.includes('identity_mismatch'))) {
+          encoded = encodeRecordWithHash(mapped.record);
+        }
+      } catch (err) {
+        // one malformed span is refused; the rest of the batch goes on
+        const e = err as { code?: unknown; message?: unknown };
+        results[i] = { status: 'rejected', code: typeof e.code === 'string' ? e.code : 'ERR_RECORD', reason: String(e.message) };
+        continue;
+      }
+      if (mapped === null) {
+        results[i] = { status: 'skipped' };
+        continue;
+      }
+      const { record } = mapped;
+      if (encoded === undefined) {
+        results[i] = {
+          status: 'rejected',
+          code: 'ERR_IDENTITY_MISMATCH',
+          reason: `The span claims agent ${JSON.stringify(record.agent.id ?? record.agent.name)}, which the sender's credential may not act as.`,
+        };
+        continue;
+      }
+      entries.push(encoded.bytes);
+      slots.push({ at: i, hash: encoded.recordHash, flags: record.flags });
+      if (evidence !== undefined && mapped.evidence !== null) toStore.push(mapped.evidence);
+    }
+    // Evidence first: an acknowledged record's evidence is already durable.
+    if (toStore.length > 0) await evidence!.put(toStore);
+    if (entries.length > 0) {
+      const { firstIndex } = await ledger.append(entries);
+      for (let j = 0; j < slots.length; j++) {
+        const s = slots[j]!;
+        results[s.at] = { status: 'recorded', index: firstIndex + j, recordHash: s.hash, flags: s.flags };
+      }
+    }
+    for (const r of results) {
+      if (r.status === 'recorded') {
+        stats.recorded++;
+        if (r.flags.length > 0) stats.flagged++;
+      } else if (r.status === 'skipped') stats.skipped++;
+      else stats.rejected++;
+    }
+    return results;
+  }
+
+  return {
+    consume(spans, ctx) {
+      if (closed) return Promise.reject(new PipelineClosedError());
+      const p = run(spans, ctx);
+      inflight.add(p);
+      const done = (): void => { inflight.delete(p); };
+      p.then(done, done);
+      return p;
+    },
+    async forceFlush() {
+      await Promise.allSettled([...inflight]);
+    },
+    async shutdown() {
+      closed = true;
+      await Promise.allSettled([...inflight]);
+    },
+    get stats() {
+      return { ...stats };
+    },
+  };
+}

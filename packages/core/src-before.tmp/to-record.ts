@@ -1,0 +1,298 @@
+// Span → AuditRecord: normalize (semconv adapters), redact, commit payloads, bind identity, flag.
+import { normalizeSpan, payloadRole, type AttributeValue } from '@agentrail/semconv';
+import { canonicalize } from './canonical.js';
+import { commitmentOf, argumentsDigest, freshSalt, randomBytesFromPool } from './commitment.js';
+import { markBuilt } from './record-encoder.js';
+import { InvalidSpanError } from './errors.js';
+import { mayActAs, type AuthenticatedIdentity } from './identity.js';
+import type { AuditRecord, PayloadCommitment, RecordFlag } from './record.js';
+import { createRedactor, REDACTED, type RedactionOptions, type Redactor } from './redaction.js';
+import type { NeutralSpan } from './span.js';
+import { nowRfc3339, rfc3339Nano } from './time.js';
+
+export interface RecordContext {
+  via: 'exporter' | 'collector';
+  /** Who the sender proved to be; null or absent when the front door has no proof. */
+  authenticated?: AuthenticatedIdentity | null;
+  /** RFC 3339 time the front door received the span; defaults to now. */
+  receivedAt?: string;
+}
+
+export interface RecordOptions {
+  /** Compiled redactor or options for one; default: built-in rules on. */
+  redaction?: Redactor | RedactionOptions;
+  /** Longer string attribute values are cut to this many UTF-16 units and flagged. Default 4096. */
+  maxAttributeLength?: number;
+  /** Flag high-risk actions without an approval (`approval_missing`). Default true. */
+  flagUnapprovedHighRisk?: boolean;
+  /** Default true. False: salts are dropped at once and `evidence` is null (no retention). */
+  keepEvidence?: boolean;
+}
+
+/** Salt and payload behind one commitment; kept only in the evidence store. */
+export interface EvidenceItem {
+  field: 'input' | 'output';
+  commitment: string;
+  /** hex */
+  salt: string;
+  /** The committed payload text (UTF-8 bytes of it were hashed). */
+  payload: string;
+}
+
+export interface RecordEvidence {
+  recordId: string;
+  items: EvidenceItem[];
+}
+
+export interface RecordResult {
+  record: AuditRecord;
+  /** null when the span carried no payload */
+  evidence: RecordEvidence | null;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const DEFAULT_MAX_LENGTH = 4096;
+const RESOURCE_KEYS = [
+  'service.name', 'service.instance.id', 'agentrail.agent.id', 'agentrail.agent.name',
+  'agentrail.agent.version', 'gen_ai.agent.id', 'gen_ai.agent.name', 'gen_ai.agent.version',
+];
+
+let defaultRedactor: Redactor | undefined;
+
+function resolveRedactor(r: Redactor | RedactionOptions | undefined): Redactor {
+  if (r === undefined) return (defaultRedactor ??= createRedactor());
+  if ('redactValue' in r && typeof r.redactValue === 'function') return r;
+  return createRedactor(r as RedactionOptions);
+}
+
+function checkIds(span: NeutralSpan): void {
+  if (!TRACE_ID.test(span.traceId) || span.traceId === '00000000000000000000000000000000') {
+    throw new InvalidSpanError(`Invalid trace id ${JSON.stringify(span.traceId)}: expected 32 lowercase hex digits, not all zero.`);
+  }
+  if (!SPAN_ID.test(span.spanId) || span.spanId === '0000000000000000') {
+    throw new InvalidSpanError(`Invalid span id ${JSON.stringify(span.spanId)}: expected 16 lowercase hex digits, not all zero.`);
+  }
+  if (span.parentSpanId !== null && !SPAN_ID.test(span.parentSpanId)) {
+    throw new InvalidSpanError(`Invalid parent span id ${JSON.stringify(span.parentSpanId)}: expected 16 lowercase hex digits.`);
+  }
+  if (typeof span.startTimeUnixNano !== 'bigint' || typeof span.endTimeUnixNano !== 'bigint') {
+    throw new InvalidSpanError('Span times must be bigint nanoseconds since the Unix epoch.');
+  }
+}
+
+/** Cut over-long strings and make non-finite numbers strings, so every value has a JSON form. */
+function bound(v: AttributeValue, max: number, state: { truncated: boolean }): AttributeValue {
+  if (typeof v === 'string') {
+    if (v.length <= max) return v;
+    state.truncated = true;
+    let end = max;
+    const c = v.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff) end--; // keep surrogate pairs whole
+    return v.slice(0, end);
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  // a decoder may hand over int64 values as bigint: keep them exact, as decimal strings
+  if (typeof v === 'bigint') return String(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let out: AttributeValue[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const b = bound(v[i]!, max, state);
+      if (b !== v[i]) (out ??= v.slice())[i] = b;
+    }
+    return out ?? v;
+  }
+  let out: Record<string, AttributeValue> | null = null;
+  for (const k in v) {
+    const b = bound(v[k]!, max, state);
+    if (b !== v[k]) (out ??= { ...v })[k] = b;
+  }
+  return out ?? v;
+}
+
+function payloadText(v: AttributeValue): string {
+  // non-string payloads: their canonical JSON, with non-finite numbers and bigints as strings
+  return typeof v === 'string' ? v : canonicalize(bound(v, Number.POSITIVE_INFINITY, { truncated: false }));
+}
+
+function commit(field: 'input' | 'output', keys: string[], attrs: Record<string, AttributeValue>, items: EvidenceItem[] | null): PayloadCommitment | null {
+  if (keys.length === 0) return null;
+  let text: string;
+  if (keys.length === 1) {
+    text = payloadText(attrs[keys[0]!]!);
+  } else {
+    // several payload attributes (e.g. two conventions): commit to all of them at once
+    const obj: Record<string, AttributeValue> = {};
+    for (const k of keys) obj[k] = attrs[k]!;
+    text = payloadText(obj);
+  }
+  const salt = freshSalt();
+  const commitment = commitmentOf(salt, text);
+  items?.push({ field, commitment, salt: salt.toString('hex'), payload: text });
+  return { bytes: Buffer.byteLength(text, 'utf8'), commitment };
+}
+
+/**
+ * Map one span to an audit record, or null when the span is not an agent action.
+ * Throws InvalidSpanError for malformed ids or times.
+ */
+export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: RecordOptions = {}): RecordResult | null {
+  checkIds(span);
+  const redactor = resolveRedactor(options.redaction);
+  const max = options.maxAttributeLength ?? DEFAULT_MAX_LENGTH;
+  const redacted: string[] = [];
+  const truncated: string[] = [];
+  const inputKeys: string[] = [];
+  const outputKeys: string[] = [];
+  const state = { truncated: false };
+
+  // 1. One pass over attributes: payloads aside (raw), everything else bounded and redacted.
+  // The span's own object serves as the view until a value changes (copy on first write).
+  const src = span.attributes;
+  let view: Record<string, AttributeValue> = src;
+  const keys = Object.keys(src);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const raw = src[key]!;
+    const role = payloadRole(key);
+    if (role !== null) {
+      (role === 'input' ? inputKeys : outputKeys).push(key);
+      continue;
+    }
+    state.truncated = false;
+    let v = bound(raw, max, state);
+    if (state.truncated) truncated.push(key);
+    if (redactor.denies(key)) {
+      v = REDACTED;
+      redacted.push(key);
+    } else {
+      const r = redactor.redactValue(v);
+      if (r !== v) redacted.push(key);
+      v = r;
+    }
+    if (v !== raw) {
+      if (view === src) view = { ...src };
+      view[key] = v;
+    }
+  }
+  const resource: Record<string, AttributeValue> = {};
+  for (const key of RESOURCE_KEYS) {
+    const v = span.resource[key];
+    if (v !== undefined) resource[key] = redactor.redactValue(bound(v, max, state));
+  }
+  const name = redactor.redactString(span.name);
+  if (name !== span.name) redacted.push('span.name');
+
+  // 2. Conventions → one AgentAction.
+  const action = normalizeSpan({ name, kind: span.kind, attributes: view, resource, status: span.status });
+  if (action === null) return null;
+
+  // 3. Commitments.
+  const items: EvidenceItem[] | null = options.keepEvidence === false ? null : [];
+  const input = commit('input', inputKeys, src, items);
+  const output = commit('output', outputKeys, src, items);
+
+  // 4. Identity.
+  const flags: RecordFlag[] = [];
+  const authenticated = ctx.authenticated ?? null;
+  const claimed = action.agent.id ?? action.agent.name;
+  let verified = false;
+  if (claimed === null) flags.push('identity_missing');
+  if (authenticated === null) flags.push('identity_unauthenticated');
+  else if (claimed !== null) {
+    verified = mayActAs(authenticated, claimed);
+    if (!verified) flags.push('identity_mismatch');
+  }
+  if (authenticated?.tenant !== undefined && action.principal.tenant !== null && authenticated.tenant !== action.principal.tenant) {
+    flags.push('tenant_mismatch');
+  }
+
+  // 5. Approval checks.
+  const approval = action.approval;
+  if (options.flagUnapprovedHighRisk !== false && action.risk === 'high' && (approval === null || approval.status !== 'approved')) {
+    flags.push('approval_missing');
+  }
+  if (approval !== null && approval.argsDigest !== null && action.toolArgumentsKey !== null) {
+    const args = src[action.toolArgumentsKey];
+    if (args !== undefined && argumentsDigest(args) !== approval.argsDigest) flags.push('approval_mismatch');
+  }
+  if (redacted.length > 0) flags.push('secret_redacted');
+  if (input !== null || output !== null) flags.push('payload_committed');
+  if (truncated.length > 0) flags.push('attributes_truncated');
+
+  // 6. Remaining attributes: not payloads, not mapped into a field.
+  const consumed = action.consumed;
+  const attributes: Record<string, AttributeValue> = {};
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (consumed.includes(key) || inputKeys.includes(key) || outputKeys.includes(key)) continue;
+    attributes[key] = view[key]!;
+  }
+
+  const p = action.principal;
+  const id = randomBytesFromPool(16).toString('hex');
+  // Keys are written in RFC 8785 order so canonicalization does not need to sort them.
+  const record: AuditRecord = {
+    action: {
+      kind: action.kind,
+      name,
+      operation: action.operation,
+      // sub-objects of the action are fresh and shaped like the record's: reuse them
+      resource: action.resource,
+      risk: action.risk,
+      tool: action.tool,
+    },
+    agent: {
+      authenticated: authenticated === null ? null : { id: authenticated.id, method: authenticated.method },
+      credentialId: action.agent.credentialId,
+      id: action.agent.id,
+      instanceId: action.agent.instanceId,
+      model: action.agent.model,
+      name: action.agent.name,
+      owner: action.agent.owner,
+      provider: action.agent.provider,
+      service: action.agent.service,
+      verified,
+      version: action.agent.version,
+    },
+    approval: approval === null ? null : {
+      approvalId: approval.approvalId,
+      approverId: approval.approverId,
+      argsCommitment: approval.argsDigest,
+      status: approval.status,
+      time: approval.time,
+    },
+    attributes,
+    authorization: action.authorization,
+    flags,
+    id,
+    input,
+    kind: 'agent.action',
+    outcome: {
+      errorType: action.errorType,
+      status: span.status.code === 2 ? 'error' : span.status.code === 1 ? 'ok' : 'unset',
+    },
+    output,
+    principal: p.id === null && p.tenant === null && p.delegation.length === 0 ? null : {
+      delegation: p.delegation,
+      id: p.id,
+      tenant: p.tenant,
+      type: p.type,
+    },
+    redacted,
+    session: action.session.conversationId === null && action.session.sessionId === null ? null : action.session,
+    source: {
+      convention: action.convention,
+      conventions: action.conventions,
+      receivedAt: ctx.receivedAt ?? nowRfc3339(),
+      via: ctx.via,
+    },
+    time: { end: rfc3339Nano(span.endTimeUnixNano), start: rfc3339Nano(span.startTimeUnixNano) },
+    trace: { parentSpanId: span.parentSpanId, spanId: span.spanId, traceId: span.traceId },
+    truncated,
+    v: 1,
+  };
+  markBuilt(record);
+  return { record, evidence: items !== null && items.length > 0 ? { recordId: id, items } : null };
+}
