@@ -13,7 +13,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { decodeRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
-import { runCli, spawnServe, type ServeProcess } from './fixtures/cli.js';
+import { runCli, spawnServe, type ServeProcess } from './fixtures/collector-cli.js';
 
 /** Runs a small agent (one invoke_agent span and `tools` tool calls) through `exporter`. */
 async function runAgent(exporter: SpanExporter, agentId: string, tools: number): Promise<string[]> {
@@ -47,7 +47,7 @@ test('official exporters → agentrail serve → ledger → agentrail verify', {
     server = await spawnServe(['--data', data]);
     assert.equal(server.summary.dataDir, data);
     assert.equal(server.summary.keyCreated, true);
-    assert.equal(server.summary.verifierKeyPath, join(data, 'keys', 'verifier.key'));
+    assert.equal(server.summary.verifierKeyPath, join(data, 'agentrail.vkey'));
     const url = `${server.url}/v1/traces`;
     const sent: string[] = [];
     let failures = 0;

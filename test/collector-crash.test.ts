@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { encodeTraceRequestProto, type OtlpSpan } from '@agentrail/collector';
 import { decodeRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
-import { runCli, spawnServe, type ServeProcess } from './fixtures/cli.js';
+import { runCli, spawnServe, type ServeProcess } from './fixtures/collector-cli.js';
 
 const ROUNDS = 8;
 

@@ -11,7 +11,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { decodeRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
 import { makeAgentSpans, toProtobuf } from '../packages/collector/test/fixtures/spans.js';
-import { spawnServe, type ServeProcess } from './fixtures/cli.js';
+import { spawnServe, type ServeProcess } from './fixtures/collector-cli.js';
 
 async function count429(url: string): Promise<number> {
   const res = await fetch(`${url}/metrics`);

@@ -22,7 +22,7 @@ test('serveCommand prints the address and verifier key, serves, and stops on abo
     while (!/verify with:/.test(out)) await new Promise((r) => setTimeout(r, 10));
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(url, out);
-    const vkeyPath = join(data, 'keys', 'verifier.key');
+    const vkeyPath = join(data, 'agentrail.vkey');
     assert.match(out, new RegExp(`verifier key: ${vkeyPath} \\(new key created\\)`));
     const vkey = (await readFile(vkeyPath, 'utf8')).trim();
     assert.ok(out.includes(vkey), 'the verifier key itself is printed');

@@ -8,6 +8,6 @@ export { proveCommand, type ProveOptions, type ProveResult } from './commands/pr
 export { verifyProofCommand, type VerifyProofOptions, type VerifyProofResult } from './commands/verify-proof.js';
 export { checkpointCommand, type CheckpointOptions, type CheckpointResult } from './commands/checkpoint.js';
 export { logCommand, type LogOptions, type LogResult } from './commands/log.js';
-export { serveCommand } from './commands/serve.js';
+export { serveCommand, type ServeOptions, type ServeResult } from './commands/serve.js';
 export { formatLine, formatTrace, TraceGrouper, type IndexedRecord } from './timeline.js';
 export { compileFilter, parseTimeBound, type RecordFilter } from './filters.js';

@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createAuditPipeline, type AuditPipeline } from '@agentrail/core';
 import { openFileLedger, type Ledger, type LedgerAppender } from '@agentrail/ledger';
 import { Admission } from './admission.js';
@@ -89,7 +89,6 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
   let keys: CollectorKeys | null = null;
   let startPromise: Promise<CollectorAddress> | null = null;
   let shutdownPromise: Promise<void> | null = null;
-  const sockets = new Set<Socket>();
 
   const metrics = new CollectorMetrics({
     ledgerSize: () => ledger?.size ?? 0,
@@ -130,7 +129,8 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
       pipeline = createAuditPipeline({ ledger: appender!, identity: config.identity });
       return inlineProcessor(pipeline, spanLimits, forward);
     }
-    return new WorkerPool(workers, { identity: config.identity, limits: spanLimits, forward }, appender!, log);
+    const helper = inlineProcessor(createAuditPipeline({ ledger: appender!, identity: config.identity }), spanLimits, forward);
+    return new WorkerPool(workers, { identity: config.identity, limits: spanLimits, forward }, appender!, log, helper);
   }
 
   async function listen(): Promise<CollectorAddress> {
@@ -151,10 +151,6 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
       server = createHttpServer(handler);
     }
     server.keepAliveTimeout = 30_000;
-    server.on('connection', (s: Socket) => {
-      sockets.add(s);
-      s.once('close', () => sockets.delete(s));
-    });
     const srv = server;
     await new Promise<void>((ok, fail) => {
       srv.once('error', fail);

@@ -35,9 +35,9 @@ const credentialSchema = z.strictObject({
 export const collectorConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(4318),
-  /** Data directory: `log/` (the ledger), `keys/`, `forward-spool/`. */
+  /** Data directory: `log/` (the ledger), the key files `<keyName>.key`/`.vkey`, `forward-spool/`. */
   dataDir: z.string().min(1).default('./agentrail-data'),
-  /** Signer key file; default `<dataDir>/keys/signer.key`, created on first run. */
+  /** Signer key file; default `<dataDir>/<keyName>.key`, created on first run. */
   keyFile: z.string().min(1).optional(),
   /** Key name (and log origin) used when a key is created. */
   keyName: z.string().min(1).default('agentrail'),
@@ -52,7 +52,7 @@ export const collectorConfigSchema = z.strictObject({
       /** Largest request body after decompression → 413. */
       maxBodyBytes: size.default(20 * 1024 * 1024),
       /** Decompressed request bytes admitted but not yet answered; beyond it → 429. */
-      maxInFlightBytes: size.default(128 * 1024 * 1024),
+      maxInFlightBytes: size.default(64 * 1024 * 1024),
       /** Concurrent export requests being handled; beyond it → 429. */
       maxInFlightRequests: z.number().int().positive().default(256),
       maxAttributes: z.number().int().positive().default(1024),

@@ -40,7 +40,9 @@ export function createRequestHandler(deps: HandlerDeps): Handler {
         else res.destroy();
       })
       .finally(() => {
-        if (req.url?.startsWith(TRACES_PATH)) deps.metrics.requestSeconds.observe((performance.now() - t0) / 1000);
+        const ms = performance.now() - t0;
+        if (req.url?.startsWith(TRACES_PATH)) deps.metrics.requestSeconds.observe(ms / 1000);
+        deps.log.debug('request', { method: req.method, path: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
       });
   };
 }

@@ -1,8 +1,8 @@
-// The collector's signing key in the data directory layout the CLI reads:
-// `<dataDir>/keys/signer.key` (mode 0600) and `<dataDir>/keys/verifier.key`.
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { generateKey, readSignerKeyFile, verifierKeyFor } from '@agentrail/ledger';
+// The collector's signing key, in the data-dir layout every agentrail tool shares (see
+// docs/internals.md): `<dataDir>/<name>.key` (mode 0600) and `<dataDir>/<name>.vkey`.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { keyFileBase, loadOrCreateSignerKey, readSignerKeyFile, verifierKeyFor } from '@agentrail/ledger';
 
 export interface SigningKeys {
   signerKey: string;
@@ -14,56 +14,30 @@ export interface SigningKeys {
   created: boolean;
 }
 
-export function defaultKeyPaths(dataDir: string): { signerKeyPath: string; verifierKeyPath: string } {
-  return { signerKeyPath: join(dataDir, 'keys', 'signer.key'), verifierKeyPath: join(dataDir, 'keys', 'verifier.key') };
+export function defaultKeyPaths(dataDir: string, name: string): { signerKeyPath: string; verifierKeyPath: string } {
+  const base = keyFileBase(name);
+  return { signerKeyPath: join(dataDir, `${base}.key`), verifierKeyPath: join(dataDir, `${base}.vkey`) };
 }
 
-/** Reads an explicit signer key file; the verifier key path is its `verifier.key` sibling if that matches. */
+/** Reads an explicit signer key file; the verifier key path is its `<base>.vkey` sibling if that matches. */
 export async function loadKeyFile(signerKeyPath: string): Promise<SigningKeys> {
   const signerKey = await readSignerKeyFile(signerKeyPath);
   const verifierKey = verifierKeyFor(signerKey);
-  const sibling = join(dirname(signerKeyPath), 'verifier.key');
+  const sibling = join(dirname(signerKeyPath), basename(signerKeyPath).replace(/\.key$/, '') + '.vkey');
   const onDisk = await readFile(sibling, 'utf8').then((s) => s.trim(), () => null);
   return { signerKey, verifierKey, signerKeyPath, verifierKeyPath: onDisk === verifierKey ? sibling : null, created: false };
 }
 
 /** The data directory's key pair, created on first run under `name` (also the log origin). */
 export async function loadOrCreateDataDirKeys(dataDir: string, name: string): Promise<SigningKeys> {
-  const { signerKeyPath, verifierKeyPath } = defaultKeyPaths(dataDir);
-  const exists = await stat(signerKeyPath).then(() => true, () => false);
-  if (!exists) {
-    const { signerKey, verifierKey } = generateKey(name);
-    await mkdir(dirname(signerKeyPath), { recursive: true, mode: 0o700 });
-    const wrote = await writeNewFile(signerKeyPath, signerKey + '\n', 0o600);
-    if (wrote) {
-      await writeNewFile(verifierKeyPath, verifierKey + '\n', 0o644, true);
-      return { signerKey, verifierKey, signerKeyPath, verifierKeyPath, created: true };
-    }
-    // Another process created it first; use theirs.
-  }
-  const keys = await loadKeyFile(signerKeyPath);
-  if (keys.verifierKeyPath === null) {
-    await writeNewFile(verifierKeyPath, keys.verifierKey + '\n', 0o644, true);
-    return { ...keys, verifierKeyPath };
-  }
-  return keys;
-}
-
-/** Creates a file that must not exist yet (fsynced); false if it already exists. */
-async function writeNewFile(path: string, text: string, mode: number, replace = false): Promise<boolean> {
-  let fh;
+  const { signerKeyPath } = defaultKeyPaths(dataDir, name);
   try {
-    fh = await open(path, replace ? 'w' : 'wx', mode);
+    const k = await loadOrCreateSignerKey(dataDir, name);
+    return { signerKey: k.signerKey, verifierKey: k.verifierKey, signerKeyPath, verifierKeyPath: k.verifierKeyPath, created: k.created };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    // Two collectors started on one fresh data dir at once: the loser reads the winner's key.
+    if ((err as { code?: string }).code !== 'ERR_KEY_FILE_EXISTS') throw err;
+    const k = await loadOrCreateSignerKey(dataDir, name);
+    return { signerKey: k.signerKey, verifierKey: k.verifierKey, signerKeyPath, verifierKeyPath: k.verifierKeyPath, created: false };
   }
-  try {
-    await fh.chmod(mode);
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  return true;
 }

@@ -65,11 +65,18 @@ export class WorkerPool implements BatchProcessor {
   private nextId = 0;
   private closing = false;
 
+  private helperBusy = 0;
+
+  /**
+   * `helper` (optional) runs batches on the main thread while every worker is busy, so the main
+   * thread's spare time is used too; it never takes work from an idle worker.
+   */
   constructor(
     size: number,
     private readonly init: WorkerInit,
     private readonly ledger: LedgerAppender,
     private readonly log: Logger,
+    private readonly helper?: BatchProcessor,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -90,6 +97,10 @@ export class WorkerPool implements BatchProcessor {
     // Least-loaded worker; ties go to the first.
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    if (this.helper && slot.pending.size > 0 && this.helperBusy === 0) {
+      this.helperBusy++;
+      return this.helper.process(input).finally(() => this.helperBusy--);
+    }
     return this.send(slot, input, ownedBody(input.body));
   }
 
@@ -112,6 +123,7 @@ export class WorkerPool implements BatchProcessor {
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.helper?.close();
     await Promise.all(
       this.slots.map(async (s) => {
         while (s.pending.size > 0) await new Promise((r) => setTimeout(r, 5));

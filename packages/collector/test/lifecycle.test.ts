@@ -106,7 +106,7 @@ test('TLS: serves OTLP over https with the configured certificate', async (t) =>
     } finally {
       await c.close();
     }
-    const report = await verifyLedger(join(dir, 'log'), { verifierKeys: [(await readFile(join(dir, 'keys', 'verifier.key'), 'utf8')).trim()] });
+    const report = await verifyLedger(join(dir, 'log'), { verifierKeys: [(await readFile(join(dir, 'agentrail.vkey'), 'utf8')).trim()] });
     assert.equal(report.size, 3);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -120,14 +120,30 @@ test('the signing key is created once in <data>/keys and reused on restart', asy
     const first = a.collector.keys;
     await a.close();
     assert.equal(first?.created, true);
-    assert.equal(first?.verifierKeyPath, join(dir, 'keys', 'verifier.key'));
+    assert.equal(first?.verifierKeyPath, join(dir, 'agentrail.vkey'));
     const { stat } = await import('node:fs/promises');
-    assert.equal((await stat(join(dir, 'keys', 'signer.key'))).mode & 0o777, 0o600);
+    assert.equal((await stat(join(dir, 'agentrail.key'))).mode & 0o777, 0o600);
     const b = await startCollector({}, {}, dir);
     assert.equal(b.collector.keys?.created, false);
     assert.equal(b.collector.keys?.verifierKey, first?.verifierKey);
     await b.close();
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a failed start (port in use) releases the ledger, so the data dir can be used again', { timeout: 60_000 }, async () => {
+  const first = await startCollector();
+  const dir = await tempDir();
+  try {
+    const clash = createCollector({ dataDir: dir, port: first.collector.address!.port, workers: 1, log: { level: 'silent' } });
+    await assert.rejects(clash.start(), (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE');
+    await clash.shutdown();
+    const again = await startCollector({}, {}, dir);
+    assert.equal((await post(`${again.url}/v1/traces`, toProtobuf(await makeAgentSpans(2)), PB)).status, 200);
+    await again.close();
+  } finally {
+    await first.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

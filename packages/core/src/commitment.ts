@@ -33,23 +33,25 @@ let scratch = Buffer.allocUnsafe(4096);
 
 /** `sha256:<hex>` of salt ‖ payload (a string is hashed as its UTF-8 bytes). */
 export function commitmentOf(salt: Uint8Array, payload: Uint8Array | string): string {
+  return commitPayload(salt, payload).commitment;
+}
+
+/** The commitment and the payload's length in bytes, which the hashing learns anyway. */
+export function commitPayload(salt: Uint8Array, payload: Uint8Array | string): { bytes: number; commitment: string } {
   // UTF-8 needs at most 3 bytes per UTF-16 unit
   const most = salt.length + (typeof payload === 'string' ? payload.length * 3 : payload.length);
   if (most > SCRATCH_MAX) {
     const h = createHash('sha256').update(salt);
     if (typeof payload === 'string') h.update(payload, 'utf8');
     else h.update(payload);
-    return 'sha256:' + h.digest('hex');
+    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+    return { bytes, commitment: 'sha256:' + h.digest('hex') };
   }
   if (most > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
   scratch.set(salt, 0);
-  let end = salt.length;
-  if (typeof payload === 'string') end += scratch.write(payload, end, 'utf8');
-  else {
-    scratch.set(payload, end);
-    end += payload.length;
-  }
-  return 'sha256:' + hash('sha256', scratch.subarray(0, end), 'hex');
+  const bytes = typeof payload === 'string' ? scratch.write(payload, salt.length, 'utf8') : (scratch.set(payload, salt.length), payload.length);
+  // keys in canonical order, as records hold them
+  return { bytes, commitment: 'sha256:' + hash('sha256', scratch.subarray(0, salt.length + bytes), 'hex') };
 }
 
 /**

@@ -7,10 +7,27 @@
 import { canonicalize, quote } from './canonical.js';
 import type { AuditRecord, PayloadCommitment } from './record.js';
 
-// A non-enumerable mark (invisible to JSON, Object.keys and deepStrictEqual); cheaper for the
-// garbage collector than a WeakSet. Its value is the record itself, so an object that merely
-// inherits the mark (Object.create(record)) is not taken for a built record.
-const BUILT = Symbol('agentrail.builtRecord');
+// Built records carry a private class field as their mark, stamped on through a base constructor
+// that returns the object it is given. Unlike a property it is invisible to JSON, Object.keys,
+// Reflect.ownKeys and deepStrictEqual, is not inherited (Object.create) nor copied (spread,
+// structuredClone), and costs about nothing to add or test (defineProperty cost ~1/10 of a span).
+class Stamp {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+class BuiltRecord extends Stamp {
+  #built = true;
+
+  static stamp(record: AuditRecord): void {
+    new BuiltRecord(record);
+  }
+
+  static is(value: object): boolean {
+    return #built in value;
+  }
+}
 
 function freezeCommitment(c: PayloadCommitment | null): void {
   if (c !== null) Object.freeze(c);
@@ -52,7 +69,7 @@ export function sealRecord(record: AuditRecord): void {
   Object.freeze(record.time);
   Object.freeze(record.trace);
   Object.freeze(record.truncated);
-  Object.defineProperty(record, BUILT, { value: record });
+  BuiltRecord.stamp(record);
   Object.freeze(record);
 }
 
@@ -68,9 +85,19 @@ function strings(xs: readonly string[]): string {
 }
 
 function commitment(c: PayloadCommitment | null): string {
-  return c === null ? 'null' : '{"bytes":' + canonicalize(c.bytes) + ',"commitment":' + quote(c.commitment) + '}';
+  return c === null ? 'null' : '{"bytes":' + canonicalize(c.bytes) + ',"commitment":"' + c.commitment + '"}';
 }
 
+/** Ours: trusted; the built-in conventions' names need no escaping. */
+function plainStrings(xs: readonly string[]): string {
+  if (xs.length === 0) return '[]';
+  let s = '["' + xs[0]!;
+  for (let i = 1; i < xs.length; i++) s += '","' + xs[i]!;
+  return s + '"]';
+}
+
+// Values this package produced itself and checked (hex ids, our time format, commitments, the
+// enumerated operation, status, kind and convention names) are written without escaping.
 function fast(r: AuditRecord): string {
   const a = r.action;
   const g = r.agent;
@@ -78,7 +105,7 @@ function fast(r: AuditRecord): string {
   const az = r.authorization;
   const p = r.principal;
   const se = r.session;
-  let s = '{"action":{"kind":' + os(a.kind) + ',"name":' + quote(a.name) + ',"operation":' + quote(a.operation)
+  let s = '{"action":{"kind":' + os(a.kind) + ',"name":' + quote(a.name) + ',"operation":"' + a.operation + '"'
     + ',"resource":' + (a.resource === null ? 'null' : '{"id":' + os(a.resource.id) + ',"type":' + os(a.resource.type) + '}')
     + ',"risk":' + os(a.risk)
     + ',"tool":' + (a.tool === null ? 'null' : '{"callId":' + os(a.tool.callId) + ',"name":' + os(a.tool.name) + ',"type":' + os(a.tool.type) + '}')
@@ -92,8 +119,8 @@ function fast(r: AuditRecord): string {
   s += ',"attributes":' + canonicalize(r.attributes);
   s += ',"authorization":' + (az === null ? 'null' : '{"decision":' + quote(az.decision) + ',"policyId":' + os(az.policyId)
     + ',"policyVersion":' + os(az.policyVersion) + ',"reason":' + os(az.reason) + ',"scopes":' + strings(az.scopes) + '}');
-  s += ',"flags":' + strings(r.flags) + ',"id":' + quote(r.id) + ',"input":' + commitment(r.input) + ',"kind":' + quote(r.kind);
-  s += ',"outcome":{"errorType":' + os(r.outcome.errorType) + ',"status":' + quote(r.outcome.status) + '}';
+  s += ',"flags":' + strings(r.flags) + ',"id":"' + r.id + '","input":' + commitment(r.input) + ',"kind":"agent.action"';
+  s += ',"outcome":{"errorType":' + os(r.outcome.errorType) + ',"status":"' + r.outcome.status + '"}';
   s += ',"output":' + commitment(r.output);
   if (p === null) s += ',"principal":null';
   else {
@@ -106,16 +133,16 @@ function fast(r: AuditRecord): string {
   }
   s += ',"redacted":' + strings(r.redacted);
   s += ',"session":' + (se === null ? 'null' : '{"conversationId":' + os(se.conversationId) + ',"sessionId":' + os(se.sessionId) + '}');
-  s += ',"source":{"convention":' + quote(r.source.convention) + ',"conventions":' + strings(r.source.conventions)
+  s += ',"source":{"convention":"' + r.source.convention + '","conventions":' + plainStrings(r.source.conventions)
     + ',"receivedAt":' + quote(r.source.receivedAt) + ',"via":' + quote(r.source.via) + '}';
-  s += ',"time":{"end":' + quote(r.time.end) + ',"start":' + quote(r.time.start) + '}';
-  s += ',"trace":{"parentSpanId":' + os(r.trace.parentSpanId) + ',"spanId":' + quote(r.trace.spanId) + ',"traceId":' + quote(r.trace.traceId) + '}';
+  s += ',"time":{"end":"' + r.time.end + '","start":"' + r.time.start + '"}';
+  s += ',"trace":{"parentSpanId":' + (r.trace.parentSpanId === null ? 'null' : '"' + r.trace.parentSpanId + '"') + ',"spanId":"' + r.trace.spanId + '","traceId":"' + r.trace.traceId + '"}';
   s += ',"truncated":' + strings(r.truncated) + ',"v":1}';
   return s;
 }
 
 /** Canonical JSON text of a record; the fast path only for sealed records we built. */
 export function recordJson(record: AuditRecord): string {
-  if ((record as unknown as Record<symbol, unknown>)[BUILT] === record) return fast(record);
+  if (typeof record === 'object' && record !== null && BuiltRecord.is(record)) return fast(record);
   return canonicalize(record);
 }

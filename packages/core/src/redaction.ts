@@ -78,7 +78,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   }
   const denyCredentialNames = options.denyCredentialNames ?? true;
 
-  // Attribute names and short values repeat across spans: remember decisions (bounded).
+  // Attribute names, and short values when custom patterns run, repeat across spans: remember
+  // decisions (bounded).
   const denyCache = new Map<string, boolean>();
   const valueCache = new Map<string, string>();
 
@@ -116,6 +117,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   function redactString(value: string): string {
     if (!enabled || value.length < 8) return value;
+    // Built-in rules only: the pre-filter is cheaper than a cache lookup, and far cheaper than
+    // a cache miss (unique values such as ids would churn it).
+    if (extra.length === 0) return PREFILTER.test(value) ? scan(value) : value;
     if (value.length > CACHEABLE_LENGTH) return scan(value);
     let hit = valueCache.get(value);
     if (hit === undefined) {

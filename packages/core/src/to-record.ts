@@ -1,7 +1,7 @@
 // Span → AuditRecord: normalize (semconv adapters), redact, commit payloads, bind identity, flag.
 import { normalizeSpan, payloadRole, type AttributeValue } from '@agentrail/semconv';
 import { canonicalize } from './canonical.js';
-import { commitmentOf, argumentsDigest, freshSalt, randomBytesFromPool } from './commitment.js';
+import { commitPayload, argumentsDigest, freshSalt, randomBytesFromPool } from './commitment.js';
 import { sealRecord } from './record-encoder.js';
 import { InvalidSpanError } from './errors.js';
 import { mayActAs, type AuthenticatedIdentity } from './identity.js';
@@ -142,13 +142,14 @@ function commit(field: 'input' | 'output', keys: string[], attrs: Record<string,
     text = payloadText(obj);
   }
   const salt = freshSalt();
-  const commitment = commitmentOf(salt, text);
-  items?.push({ field, commitment, salt: salt.toString('hex'), payload: text });
-  return { bytes: Buffer.byteLength(text, 'utf8'), commitment };
+  const c = commitPayload(salt, text);
+  items?.push({ field, commitment: c.commitment, salt: salt.toString('hex'), payload: text });
+  return c;
 }
 
 /**
- * Map one span to an audit record, or null when the span is not an agent action.
+ * Map one span to an audit record, or null when the span is not an agent action. The record is
+ * deeply frozen (values inside `attributes` excepted), so it stays the leaf it encodes to.
  * Throws InvalidSpanError for malformed ids or times.
  */
 export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: RecordOptions = {}): RecordResult | null {
@@ -241,7 +242,9 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     if (consumed.includes(key) || inputKeys.includes(key) || outputKeys.includes(key)) continue;
-    attributes[key] = view[key]!;
+    // an attribute named __proto__ is data like any other, not the object's prototype
+    if (key === '__proto__') Object.defineProperty(attributes, key, { value: view[key], enumerable: true, writable: true, configurable: true });
+    else attributes[key] = view[key]!;
   }
 
   const p = action.principal;

@@ -139,3 +139,20 @@ test('decodeRecord returns what was encoded, and it matches the JSON Schema', ()
     assert.deepEqual(encodeRecord(decoded), bytes);
   }
 });
+
+test('span values that name Object.prototype members are plain data in the record', () => {
+  const cases: Array<[string, string]> = [
+    ['gen_ai.operation.name', 'constructor'], ['gen_ai.operation.name', '__proto__'], ['gen_ai.operation.name', 'toString'],
+    ['openinference.span.kind', 'constructor'], ['ai.operationId', 'hasOwnProperty'],
+  ];
+  for (const [key, value] of cases) {
+    const span = spanFor(rnd(9), 0);
+    // a decoder (JSON.parse) can hand over an own attribute called __proto__
+    const attributes = JSON.parse(`{"__proto__": ["x"], "gen_ai.agent.id": "agent-1", ${JSON.stringify(key)}: ${JSON.stringify(value)}}`) as Record<string, AttributeValue>;
+    const record = toAuditRecord({ ...span, attributes }, { via: 'collector' })!.record;
+    assert.equal(typeof record.action.operation, 'string', `${key}=${value}`);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(record.attributes, '__proto__')?.value, ['x']);
+    assert.equal(utf8(encodeRecord(record)), reference(record));
+    assertValidRecord(decodeRecord(encodeRecord(record)));
+  }
+});

@@ -4,14 +4,15 @@ import type { ActionDraft } from '../draft.js';
 import type { ActionOperation } from '../types.js';
 import type { ConventionAdapter } from './adapter.js';
 
-const OPERATIONS: Readonly<Record<string, ActionOperation>> = {
+// Null prototype: a span saying "constructor" or "__proto__" must not find Object.prototype members.
+const OPERATIONS: Readonly<Record<string, ActionOperation>> = Object.assign(Object.create(null) as Record<string, ActionOperation>, {
   AGENT: 'invoke_agent',
   TOOL: 'execute_tool',
   LLM: 'chat',
   EMBEDDING: 'embeddings',
   RETRIEVER: 'retrieval',
   RERANKER: 'retrieval',
-};
+});
 
 export const openInferenceAdapter: ConventionAdapter = {
   convention: 'openinference',

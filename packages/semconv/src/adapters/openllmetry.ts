@@ -5,6 +5,13 @@ import type { ActionDraft } from '../draft.js';
 import type { ConventionAdapter } from './adapter.js';
 
 const P = T.ATTR_TRACELOOP_ASSOCIATION_PROPERTIES_PREFIX;
+// Full keys, built once: a key concatenated in each call is a new string every lookup must hash.
+const KEY_user_id = P + 'user_id';
+const KEY_userId = P + 'userId';
+const KEY_session_id = P + 'session_id';
+const KEY_sessionId = P + 'sessionId';
+const KEY_tenant_id = P + 'tenant_id';
+const KEY_agent_id = P + 'agent_id';
 
 export const openLlmetryAdapter: ConventionAdapter = {
   convention: 'openllmetry',
@@ -12,13 +19,13 @@ export const openLlmetryAdapter: ConventionAdapter = {
     const kind = d.str(T.ATTR_TRACELOOP_SPAN_KIND);
     const requestType = d.str(T.ATTR_LLM_REQUEST_TYPE);
     let seen = kind !== null || requestType !== null;
-    if (d.take('principal.id', P + 'user_id') || d.take('principal.id', P + 'userId')) {
+    if (d.take('principal.id', KEY_user_id) || d.take('principal.id', KEY_userId)) {
       d.put('principal.type', 'user');
       seen = true;
     }
-    seen = d.take('session.sessionId', P + 'session_id') || d.take('session.sessionId', P + 'sessionId') || seen;
-    seen = d.take('principal.tenant', P + 'tenant_id') || seen;
-    if (d.take('agent.id', P + 'agent_id')) { d.spanHasIdentity = true; seen = true; }
+    seen = d.take('session.sessionId', KEY_session_id) || d.take('session.sessionId', KEY_sessionId) || seen;
+    seen = d.take('principal.tenant', KEY_tenant_id) || seen;
+    if (d.take('agent.id', KEY_agent_id)) { d.spanHasIdentity = true; seen = true; }
     if (!seen) return false;
     if (kind === 'agent') {
       if (d.take('agent.name', T.ATTR_TRACELOOP_ENTITY_NAME)) d.spanHasIdentity = true;

@@ -4,7 +4,8 @@ import type { ActionDraft } from '../draft.js';
 import type { ActionOperation } from '../types.js';
 import type { ConventionAdapter } from './adapter.js';
 
-const OPERATIONS: Readonly<Record<string, ActionOperation>> = {
+// Null prototype: a span saying "constructor" or "__proto__" must not find Object.prototype members.
+const OPERATIONS: Readonly<Record<string, ActionOperation>> = Object.assign(Object.create(null) as Record<string, ActionOperation>, {
   invoke_agent: 'invoke_agent',
   create_agent: 'invoke_agent',
   invoke_workflow: 'invoke_agent',
@@ -14,7 +15,7 @@ const OPERATIONS: Readonly<Record<string, ActionOperation>> = {
   generate_content: 'chat',
   embeddings: 'embeddings',
   retrieval: 'retrieval',
-};
+});
 
 export const otelGenAiAdapter: ConventionAdapter = {
   convention: 'otel_genai',

@@ -6,7 +6,8 @@ import type { ConventionAdapter } from './adapter.js';
 
 // Top-level calls run the model/tool loop on the agent's behalf: invoke_agent. The inner
 // `.do*` spans are single provider calls.
-const OPERATIONS: Readonly<Record<string, ActionOperation>> = {
+// Null prototype: a span saying "constructor" or "__proto__" must not find Object.prototype members.
+const OPERATIONS: Readonly<Record<string, ActionOperation>> = Object.assign(Object.create(null) as Record<string, ActionOperation>, {
   'ai.generateText': 'invoke_agent',
   'ai.streamText': 'invoke_agent',
   'ai.generateObject': 'invoke_agent',
@@ -20,9 +21,20 @@ const OPERATIONS: Readonly<Record<string, ActionOperation>> = {
   'ai.embed.doEmbed': 'embeddings',
   'ai.embedMany.doEmbed': 'embeddings',
   'ai.toolCall': 'execute_tool',
-};
+});
 
 const M = V.ATTR_AI_TELEMETRY_METADATA_PREFIX;
+// Full keys, built once: a key concatenated in each call is a new string every lookup must hash.
+const KEY_agentId = M + 'agentId';
+const KEY_agent_id = M + 'agent_id';
+const KEY_agentName = M + 'agentName';
+const KEY_userId = M + 'userId';
+const KEY_user_id = M + 'user_id';
+const KEY_tenantId = M + 'tenantId';
+const KEY_sessionId = M + 'sessionId';
+const KEY_session_id = M + 'session_id';
+const KEY_conversationId = M + 'conversationId';
+const KEY_threadId = M + 'threadId';
 
 export const vercelAiAdapter: ConventionAdapter = {
   convention: 'vercel_ai',
@@ -41,15 +53,15 @@ export const vercelAiAdapter: ConventionAdapter = {
       else if (d.has('ai.toolCall.input')) d.toolArgumentsKey ??= 'ai.toolCall.input';
     }
     // Metadata conventions users commonly pass in experimental_telemetry.metadata
-    if (d.take('agent.id', M + 'agentId') || d.take('agent.id', M + 'agent_id')) d.spanHasIdentity = true;
-    d.take('agent.name', M + 'agentName');
+    if (d.take('agent.id', KEY_agentId) || d.take('agent.id', KEY_agent_id)) d.spanHasIdentity = true;
+    d.take('agent.name', KEY_agentName);
     d.take('agent.name', V.ATTR_AI_TELEMETRY_FUNCTION_ID);
-    if (d.take('principal.id', M + 'userId') || d.take('principal.id', M + 'user_id')) d.put('principal.type', 'user');
-    d.take('principal.tenant', M + 'tenantId');
-    d.take('session.sessionId', M + 'sessionId');
-    d.take('session.sessionId', M + 'session_id');
-    d.take('session.conversationId', M + 'conversationId');
-    d.take('session.conversationId', M + 'threadId');
+    if (d.take('principal.id', KEY_userId) || d.take('principal.id', KEY_user_id)) d.put('principal.type', 'user');
+    d.take('principal.tenant', KEY_tenantId);
+    d.take('session.sessionId', KEY_sessionId);
+    d.take('session.sessionId', KEY_session_id);
+    d.take('session.conversationId', KEY_conversationId);
+    d.take('session.conversationId', KEY_threadId);
     if (opId !== null) {
       const op = OPERATIONS[opId];
       if (op !== undefined) d.classify(op, 'vercel_ai');
