@@ -14,7 +14,7 @@ export { openLedgerReader, type LedgerReader } from './file-store/ledger-reader.
 export { readCheckpointNote } from './file-store/checkpoint-file.js';
 export { verifyLedger, type VerifyLedgerOptions, type VerifyReport } from './verify-ledger.js';
 export { writeKeyFiles, readSignerKeyFile, readVerifierKey, loadOrCreateSignerKey, keyFileBase } from './key-files.js';
-export type { Ledger, LedgerAppender, FileLedger, FileLedgerOptions, FileLedgerStats } from './types.js';
+export type { AppendOptions, Ledger, LedgerAppender, FileLedger, FileLedgerOptions, FileLedgerStats } from './types.js';
 export type { IntLike } from './numbers.js';
 export {
   ProofError, KeyError, NoteError, CheckpointError, ReceiptError, LedgerError, VerificationError,

@@ -7,7 +7,17 @@ export interface LedgerAppender {
    * Append entries in order. Resolves once they are sequenced durably (written and fsynced),
    * with the index of the first one. Concurrent calls share one write and one fsync.
    */
-  append(entries: readonly Uint8Array[]): Promise<{ firstIndex: number }>;
+  append(entries: readonly Uint8Array[], options?: AppendOptions): Promise<{ firstIndex: number }>;
+}
+
+export interface AppendOptions {
+  /**
+   * The entries' RFC 6962 leaf hashes, when the caller already computed them from the same bytes
+   * (the audit pipeline does, for `agentrail.record.hash`): saves hashing every entry twice. The
+   * caller vouches for them; a wrong one is not detected here but by `verifyLedger`
+   * (ERR_ENTRY_CHANGED), so pass only hashes computed from exactly these bytes.
+   */
+  leafHashes?: readonly Uint8Array[];
 }
 
 export interface Ledger extends LedgerAppender {

@@ -275,3 +275,25 @@ test('writers racing to open one directory: exactly one wins', { timeout: 120_00
   const after = await openFileLedger(dir, { signerKey: key.signerKey });
   await after.close();
 });
+
+test('precomputed leaf hashes give the same log; wrong ones are refused or caught by verify', async () => {
+  const dir = await tempDir();
+  const a = await openFileLedger(join(dir, 'a'), { signerKey: key.signerKey });
+  const b = await openFileLedger(join(dir, 'b'), { signerKey: key.signerKey });
+  const batch = Array.from({ length: 37 }, (_, i) => enc(`record ${i}`));
+  await a.append(batch);
+  await b.append(batch, { leafHashes: batch.map((e) => leafHash(e)) });
+  const [na, nb] = [await a.publishCheckpoint(), await b.publishCheckpoint()];
+  assert.equal(parseCheckpoint(openNote(na, [key.verifierKey]).text).rootHash.toString(), parseCheckpoint(openNote(nb, [key.verifierKey]).text).rootHash.toString());
+
+  await assert.rejects(b.append([enc('x')], { leafHashes: [] }), ledgerCode('ERR_INVALID_ARGUMENT'));
+  await assert.rejects(b.append([enc('x')], { leafHashes: [new Uint8Array(31)] }), ledgerCode('ERR_INVALID_ARGUMENT'));
+  assert.equal(b.size, 37, 'a refused append changes nothing');
+
+  // A caller that vouches for a wrong hash corrupts nothing silently: verification names the entry.
+  await b.append([enc('honest bytes')], { leafHashes: [leafHash(enc('other bytes'))] });
+  await a.close();
+  await b.close();
+  await verifyLedger(join(dir, 'a'), { verifierKeys: [key.verifierKey] });
+  await assert.rejects(verifyLedger(join(dir, 'b'), { verifierKeys: [key.verifierKey] }), (e: unknown) => (e as { code?: string; index?: number }).code === 'ERR_ENTRY_CHANGED' && (e as { index?: number }).index === 37);
+});

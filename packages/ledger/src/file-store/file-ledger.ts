@@ -13,7 +13,7 @@ import { signNote } from '../note.js';
 import { toIndex, type IntLike } from '../numbers.js';
 import { assembleProof, consistencyPlan, inclusionPlan, type ProofStep } from '../proof.js';
 import { formatReceipt } from '../receipt.js';
-import type { FileLedger, FileLedgerOptions, FileLedgerStats } from '../types.js';
+import type { AppendOptions, FileLedger, FileLedgerOptions, FileLedgerStats } from '../types.js';
 import { checkpointOfNote } from './checkpoint-file.js';
 import { fsyncDir, writeFileDurable } from './durable.js';
 import {
@@ -203,10 +203,21 @@ class FileLedgerImpl implements FileLedger {
     await this.#syncTrees();
   }
 
-  append(entries: readonly Uint8Array[]): Promise<{ firstIndex: number }> {
+  append(entries: readonly Uint8Array[], options?: AppendOptions): Promise<{ firstIndex: number }> {
     if (this.#closing) return Promise.reject(new LedgerError('ERR_LEDGER_CLOSED', 'The ledger is closed.'));
     if (this.#failed) return Promise.reject(this.#failed);
     if (!Array.isArray(entries)) return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', 'append expects an array of Uint8Array entries.'));
+    const given = options?.leafHashes;
+    if (given !== undefined) {
+      if (!Array.isArray(given) || given.length !== entries.length) {
+        return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', 'leafHashes must have one hash per entry.'));
+      }
+      for (const h of given) {
+        if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) {
+          return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', `Every leaf hash must be a ${HASH_SIZE}-byte Uint8Array.`));
+        }
+      }
+    }
     const lengths: number[] = [];
     for (const e of entries) {
       if (!(e instanceof Uint8Array)) return Promise.reject(new LedgerError('ERR_INVALID_ARGUMENT', 'Every entry must be a Uint8Array.'));
@@ -218,7 +229,7 @@ class FileLedgerImpl implements FileLedger {
     const leaves = Buffer.allocUnsafe(lengths.length * HASH_SIZE);
     let off = 0;
     for (let i = 0; i < lengths.length; i++) {
-      leaves.set(leafHash(data.subarray(off, off + lengths[i]!)), i * HASH_SIZE);
+      leaves.set(given ? given[i]! : leafHash(data.subarray(off, off + lengths[i]!)), i * HASH_SIZE);
       off += lengths[i]!;
     }
     return new Promise((resolve, reject) => {
