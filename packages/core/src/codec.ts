@@ -15,12 +15,13 @@ export function encodeRecord(record: AuditRecord): Uint8Array {
  * Leaf bytes and their RFC 6962 leaf hash (hex) in one pass: the record is written after a 0x00
  * byte so the leaf hash needs no second buffer.
  */
-export function encodeRecordWithHash(record: AuditRecord): { bytes: Uint8Array; recordHash: string } {
+export function encodeRecordWithHash(record: AuditRecord): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
   const json = recordJson(record);
   const buf = Buffer.allocUnsafe(1 + Buffer.byteLength(json, 'utf8'));
   buf[0] = 0;
   buf.write(json, 1, 'utf8');
-  return { bytes: buf.subarray(1), recordHash: hash('sha256', buf, 'hex') };
+  const leafHash = hash('sha256', buf, 'buffer');
+  return { bytes: buf.subarray(1), recordHash: leafHash.toString('hex'), leafHash };
 }
 
 /** Parse leaf bytes back into a record. Checks the envelope (version, kind, id), not every field. */

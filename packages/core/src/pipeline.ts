@@ -78,6 +78,7 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
     stats.received += spans.length;
     const results: ConsumeResult[] = new Array(spans.length);
     const entries: Uint8Array[] = [];
+    const leafHashes: Uint8Array[] = [];
     const slots: { at: number; hash: string; flags: readonly string[] }[] = [];
     const toStore: RecordEvidence[] = [];
     const recordCtx = { via: ctx.via, authenticated: ctx.authenticated ?? null, receivedAt };
@@ -109,13 +110,15 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
         continue;
       }
       entries.push(encoded.bytes);
+      leafHashes.push(encoded.leafHash);
       slots.push({ at: i, hash: encoded.recordHash, flags: record.flags });
       if (evidence !== undefined && mapped.evidence !== null) toStore.push(mapped.evidence);
     }
     // Evidence first: an acknowledged record's evidence is already durable.
     if (toStore.length > 0) await evidence!.put(toStore);
     if (entries.length > 0) {
-      const { firstIndex } = await ledger.append(entries);
+      // The leaf hashes were computed from these exact bytes; the ledger need not hash them again.
+      const { firstIndex } = await ledger.append(entries, { leafHashes });
       for (let j = 0; j < slots.length; j++) {
         const s = slots[j]!;
         results[s.at] = { status: 'recorded', index: firstIndex + j, recordHash: s.hash, flags: s.flags };

@@ -23,7 +23,7 @@ export interface RecordOptions {
   redaction?: Redactor | RedactionOptions;
   /** Longer string attribute values are cut to this many UTF-16 units and flagged. Default 4096. */
   maxAttributeLength?: number;
-  /** Flag high-risk actions without an approval (`approval_missing`). Default true. */
+  /** Flag high-risk actions that were allowed to run without an approval (`approval_missing`). Default true. */
   flagUnapprovedHighRisk?: boolean;
   /** Default true. False: salts are dropped at once and `evidence` is null (no retention). */
   keepEvidence?: boolean;
@@ -225,7 +225,9 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
 
   // 5. Approval checks.
   const approval = action.approval;
-  if (options.flagUnapprovedHighRisk !== false && action.risk === 'high' && (approval === null || approval.status !== 'approved')) {
+  // A call the policy denied did not run, so there was nothing to approve.
+  const denied = action.authorization !== null && action.authorization.decision === 'deny';
+  if (options.flagUnapprovedHighRisk !== false && action.risk === 'high' && !denied && (approval === null || approval.status !== 'approved')) {
     flags.push('approval_missing');
   }
   if (approval !== null && approval.argsDigest !== null && action.toolArgumentsKey !== null) {

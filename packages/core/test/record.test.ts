@@ -125,6 +125,12 @@ test('approval: matching digest, mismatching digest, missing approval on high ri
   const unapproved = await neutralSpan('pay', base);
   assert.ok(toAuditRecord(unapproved, { via: 'exporter', authenticated: AGENT })!.record.flags.includes('approval_missing'));
   assert.ok(!toAuditRecord(unapproved, { via: 'exporter', authenticated: AGENT }, { flagUnapprovedHighRisk: false })!.record.flags.includes('approval_missing'));
+
+  // A call the policy denied never ran: nothing was missing an approval.
+  const denied = await neutralSpan('pay', { ...base, 'agentrail.authz.decision': 'deny', 'agentrail.authz.policy.id': 'payments' });
+  const deniedRecord = toAuditRecord(denied, { via: 'exporter', authenticated: AGENT })!.record;
+  assert.equal(deniedRecord.authorization?.decision, 'deny');
+  assert.ok(!deniedRecord.flags.includes('approval_missing'));
 });
 
 test('authorization and delegation land in the record', async () => {

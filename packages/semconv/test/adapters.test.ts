@@ -254,3 +254,25 @@ test('error status without error.type still yields an error type', () => {
   const a = normalizeSpan(span({ 'gen_ai.operation.name': 'chat' }, { status: { code: 2, message: 'boom' } }));
   assert.equal(a?.errorType, '_OTHER');
 });
+
+test('Vercel AI SDK metadata with full agentrail.* names (aiSdkTelemetry) carries identity', () => {
+  const a = normalizeSpan(span({
+    'ai.operationId': 'ai.toolCall',
+    'ai.toolCall.name': 'refund',
+    'ai.telemetry.metadata.agentrail.agent.id': 'support-agent',
+    'ai.telemetry.metadata.agentrail.agent.version': '1.2.0',
+    'ai.telemetry.metadata.agentrail.agent.owner': 'team-support',
+    'ai.telemetry.metadata.agentrail.principal.id': 'svc-billing',
+    'ai.telemetry.metadata.agentrail.principal.type': 'service',
+    'ai.telemetry.metadata.agentrail.principal.tenant': 'acme',
+    'ai.telemetry.metadata.userId': 'short-name-user',
+  }));
+  assert.ok(a);
+  assert.equal(a.agent.id, 'support-agent');
+  assert.equal(a.agent.version, '1.2.0');
+  assert.equal(a.agent.owner, 'team-support');
+  assert.equal(a.principal.id, 'svc-billing', 'the full agentrail name wins over the short metadata name');
+  assert.equal(a.principal.type, 'service');
+  assert.equal(a.principal.tenant, 'acme');
+  assert.equal(a.operation, 'execute_tool');
+});

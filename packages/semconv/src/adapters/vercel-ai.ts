@@ -1,4 +1,5 @@
 // Vercel AI SDK telemetry (`ai.*`, v5/v6). v7 writes `gen_ai.*`, read by the GenAI adapter.
+import * as A from '../attributes/agentrail.js';
 import * as V from '../attributes/vercel-ai.js';
 import type { ActionDraft } from '../draft.js';
 import type { ActionOperation } from '../types.js';
@@ -35,6 +36,16 @@ const KEY_sessionId = M + 'sessionId';
 const KEY_session_id = M + 'session_id';
 const KEY_conversationId = M + 'conversationId';
 const KEY_threadId = M + 'threadId';
+// `aiSdkTelemetry()` (the instrumentation bridge) also passes full agentrail.* names as metadata, so
+// identity survives even without the context span processor; they win over the short names.
+const KEY_AR_AGENT_ID = M + A.ATTR_AGENTRAIL_AGENT_ID;
+const KEY_AR_AGENT_NAME = M + A.ATTR_AGENTRAIL_AGENT_NAME;
+const KEY_AR_AGENT_VERSION = M + A.ATTR_AGENTRAIL_AGENT_VERSION;
+const KEY_AR_AGENT_OWNER = M + A.ATTR_AGENTRAIL_AGENT_OWNER;
+const KEY_AR_PRINCIPAL_ID = M + A.ATTR_AGENTRAIL_PRINCIPAL_ID;
+const KEY_AR_PRINCIPAL_TYPE = M + A.ATTR_AGENTRAIL_PRINCIPAL_TYPE;
+const KEY_AR_PRINCIPAL_TENANT = M + A.ATTR_AGENTRAIL_PRINCIPAL_TENANT;
+const PRINCIPAL_TYPES = new Set(['user', 'agent', 'service']);
 
 export const vercelAiAdapter: ConventionAdapter = {
   convention: 'vercel_ai',
@@ -52,6 +63,15 @@ export const vercelAiAdapter: ConventionAdapter = {
       if (d.has(V.ATTR_AI_TOOL_CALL_ARGS)) d.toolArgumentsKey ??= V.ATTR_AI_TOOL_CALL_ARGS;
       else if (d.has('ai.toolCall.input')) d.toolArgumentsKey ??= 'ai.toolCall.input';
     }
+    if (d.take('agent.id', KEY_AR_AGENT_ID)) d.spanHasIdentity = true;
+    d.take('agent.name', KEY_AR_AGENT_NAME);
+    d.take('agent.version', KEY_AR_AGENT_VERSION);
+    d.take('agent.owner', KEY_AR_AGENT_OWNER);
+    if (d.take('principal.id', KEY_AR_PRINCIPAL_ID)) {
+      const t = d.str(KEY_AR_PRINCIPAL_TYPE);
+      if (t !== null && PRINCIPAL_TYPES.has(t)) d.put('principal.type', t, KEY_AR_PRINCIPAL_TYPE);
+    }
+    d.take('principal.tenant', KEY_AR_PRINCIPAL_TENANT);
     // Metadata conventions users commonly pass in experimental_telemetry.metadata
     if (d.take('agent.id', KEY_agentId) || d.take('agent.id', KEY_agent_id)) d.spanHasIdentity = true;
     d.take('agent.name', KEY_agentName);
