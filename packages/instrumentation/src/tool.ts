@@ -71,6 +71,8 @@ function succeedSpan(span: Span, result: unknown, recordResult: boolean): void {
     const text = toJsonText(result);
     if (text !== undefined) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, text);
   }
+  // The tool returned normally: the audit record says "ok", not "unset".
+  span.setStatus({ code: SpanStatusCode.OK });
   span.end();
 }
 

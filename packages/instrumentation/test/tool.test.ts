@@ -47,7 +47,7 @@ describe('traceTool', () => {
     assert.equal(a['agentrail.action.risk'], 'high');
     assert.equal(a['agentrail.agent.id'], 'billing-agent');
     assert.equal(a['gen_ai.agent.id'], 'billing-agent');
-    assert.equal(span.status.code, SpanStatusCode.UNSET);
+    assert.equal(span.status.code, SpanStatusCode.OK);
   });
 
   it('works for sync tools and keeps `this` and the return value', () => {

@@ -64,7 +64,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIo = process
   };
   if (opts.json) writeJson(io.stdout, result);
   else {
-    writeLine(io.stdout, `OK: ${result.size.toLocaleString('en-US')} entries verified in ${logDir}`);
+    writeLine(io.stdout, `OK: ${result.size.toLocaleString('en-US')} ${result.size === 1 ? 'entry' : 'entries'} verified in ${logDir}`);
     writeLine(io.stdout, `  origin ${result.origin}, checkpoint size ${result.checkpointSize}, root ${result.rootHash}`);
     if (result.trusted) {
       const prev = result.trusted.previousSize === null ? 'none' : String(result.trusted.previousSize);
