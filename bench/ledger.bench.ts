@@ -1,8 +1,11 @@
 // Ledger benchmarks: durable group-committed appends, proof latency and full verification of a
-// 1,000,000-entry log, and memory at 100k vs 1M entries. Figures carry ratios to machine limits.
+// 1,000,000-entry log, and memory at 100k vs 1M entries (writer and verifier). Figures carry
+// ratios to machine limits.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   generateKey, leafHash, openFileLedger, openNote, parseCheckpoint, verifyInclusion, verifyLedger,
 } from '@agentrail/ledger';
@@ -25,6 +28,27 @@ function entries(n: number, seed: number): Uint8Array[] {
   }
   return out;
 }
+
+/**
+ * verifyLedger in a fresh process running the built package, as `agentrail verify` does, so its
+ * peak RSS is the verifier's own (main thread and workers), not this process's writer heap.
+ */
+async function verifyInFreshProcess(dir: string, verifierKey: string): Promise<{ rate: number; peakRssMiB: number }> {
+  const dist = new URL('../packages/ledger/dist/index.js', import.meta.url).href;
+  const script = `
+    const { verifyLedger } = await import(${JSON.stringify(dist)});
+    const t0 = performance.now();
+    const r = await verifyLedger(process.argv[1], { verifierKeys: [process.argv[2]] });
+    const secs = (performance.now() - t0) / 1000;
+    // VmHWM is this process image's own peak; getrusage's maxRSS can carry the forking parent's.
+    const { readFileSync } = await import('node:fs');
+    let kib = process.resourceUsage().maxRSS;
+    try { kib = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+    console.log(JSON.stringify({ rate: r.size / secs, peakRssMiB: kib / 1024 }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, dir, verifierKey]);
+  return JSON.parse(stdout) as { rate: number; peakRssMiB: number };
+}
+
 
 const limits = await machineLimits();
 const { signerKey, verifierKey } = generateKey('bench.example');
@@ -94,6 +118,21 @@ try {
     const bound = limits.sha256AllCores / 2;
     report({ bench: 'ledger', name: 'verifyLedger full 1M log', value: rate, unit: 'entries/s', ratio: { of: 'sha256 all cores/2', value: rate / bound }, target: '>= 80%', met: rate >= bound * 0.8 });
     report({ bench: 'ledger', name: 'RSS after verifyLedger (was before)', value: rssMiB(), unit: 'MiB', ratio: { of: 'RSS before', value: rssMiB() / before } });
+  }
+
+  section('verifyLedger in a fresh process (built package, like `agentrail verify`)');
+  {
+    const small = join(root, 'small');
+    const ledger = await openFileLedger(small, { signerKey, checkpointIntervalMs: 10_000 });
+    for (let n = 0; n < 100_000; n += 8192) await ledger.append(entries(Math.min(8192, 100_000 - n), n));
+    await ledger.close();
+    const at100k = await verifyInFreshProcess(small, verifierKey);
+    const at1m = await verifyInFreshProcess(dir, verifierKey);
+    const bound = limits.sha256AllCores / 2;
+    report({ bench: 'ledger', name: 'verifyLedger 1M log, fresh process', value: at1m.rate, unit: 'entries/s', ratio: { of: 'sha256 all cores/2', value: at1m.rate / bound } });
+    report({ bench: 'ledger', name: 'verifyLedger 100k log, fresh process', value: at100k.rate, unit: 'entries/s', ratio: { of: 'sha256 all cores/2', value: at100k.rate / bound } });
+    report({ bench: 'ledger', name: 'verifier peak RSS at 100k entries', value: at100k.peakRssMiB, unit: 'MiB' });
+    report({ bench: 'ledger', name: 'verifier peak RSS at 1M entries', value: at1m.peakRssMiB, unit: 'MiB', ratio: { of: 'peak RSS at 100k', value: at1m.peakRssMiB / at100k.peakRssMiB }, target: 'flat (<= 1.25x)', met: at1m.peakRssMiB <= at100k.peakRssMiB * 1.25 });
   }
 } finally {
   await rm(root, { recursive: true, force: true });

@@ -111,9 +111,9 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     ledger = opened;
     // Appends from every worker and request meet here; the file ledger group-commits them.
     return {
-      async append(entries) {
+      async append(entries, appendOptions) {
         const t0 = performance.now();
-        const r = await opened.append(entries);
+        const r = await opened.append(entries, appendOptions);
         metrics.appendSeconds.observe((performance.now() - t0) / 1000);
         return r;
       },
@@ -129,7 +129,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
       pipeline = createAuditPipeline({ ledger: appender!, identity: config.identity });
       return inlineProcessor(pipeline, spanLimits, forward);
     }
-    const helper = inlineProcessor(createAuditPipeline({ ledger: appender!, identity: config.identity }), spanLimits, forward);
+    const helper = (ledger: LedgerAppender): BatchProcessor => inlineProcessor(createAuditPipeline({ ledger, identity: config.identity }), spanLimits, forward);
     return new WorkerPool(workers, { identity: config.identity, limits: spanLimits, forward }, appender!, log, helper);
   }
 

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
-import { processBatch } from './process-batch.js';
+import { processBatch, type BatchOutcome } from './process-batch.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort;
@@ -12,13 +12,20 @@ if (!port) throw new Error('consume-worker must run in a worker thread');
 const init = workerData as WorkerInit;
 
 let nextAppend = 0;
+/** The consume message whose records are being built (set while processBatch runs synchronously). */
+let currentBatch: number | undefined;
 const pendingAppends = new Map<number, { resolve: (v: { firstIndex: number }) => void; reject: (e: Error) => void }>();
 
 const ledger: LedgerAppender = {
-  append(entries) {
-    // One transferable buffer for the whole batch instead of cloning each entry.
+  append(entries, options) {
+    // One transferable buffer for the whole batch instead of cloning each entry; the leaf hashes
+    // the pipeline computed travel with it (32 bytes each, after the entries), so the main
+    // thread does not hash them again.
+    const hashes = options?.leafHashes;
     let total = 0;
     for (const e of entries) total += e.byteLength;
+    const dataBytes = total;
+    if (hashes) total += hashes.length * 32;
     const buf = new Uint8Array(total);
     const ends = new Array<number>(entries.length);
     let at = 0;
@@ -27,10 +34,11 @@ const ledger: LedgerAppender = {
       at += entries[i]!.byteLength;
       ends[i] = at;
     }
+    if (hashes) for (let i = 0; i < hashes.length; i++) buf.set(hashes[i]!, dataBytes + i * 32);
     const id = nextAppend++;
     return new Promise((resolve, reject) => {
       pendingAppends.set(id, { resolve, reject });
-      const msg: ToMain = { type: 'append', id, buf, ends };
+      const msg: ToMain = { type: 'append', id, buf, ends, leafHashes: hashes !== undefined, ...(currentBatch !== undefined ? { batch: currentBatch } : {}) };
       port.postMessage(msg, [buf.buffer]);
     });
   },
@@ -47,7 +55,16 @@ port.on('message', (m: ToWorker) => {
     else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
     return;
   }
-  processBatch(pipeline, { body: m.body, format: m.format, authenticated: m.authenticated }, init.limits, init.forward, m.part).then(
+  // The pipeline appends synchronously within this call (no await before its append), which is
+  // how an append is matched with its batch; an append made later is simply not joined.
+  currentBatch = m.id;
+  let run: Promise<BatchOutcome>;
+  try {
+    run = processBatch(pipeline, { body: m.body, format: m.format, authenticated: m.authenticated }, init.limits, init.forward, m.part);
+  } finally {
+    currentBatch = undefined;
+  }
+  run.then(
     (outcome) => {
       const msg: ToMain = { type: 'done', id: m.id, outcome };
       port.postMessage(msg, outcome.kind === 'ok' && outcome.forward ? [outcome.forward.buffer as ArrayBuffer] : []);

@@ -98,24 +98,16 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     }
     const n = outcome.spans;
 
+    const { recorded, flagged, skipped, rejected, firstRejection } = outcome.counts;
     deps.metrics.spansReceived.inc(n);
-    let rejected = 0;
-    let firstReason = '';
-    for (const r of outcome.results) {
-      if (r.status === 'recorded') {
-        deps.metrics.spansRecorded.inc();
-        if (r.flags.length > 0) deps.metrics.spansFlagged.inc();
-      } else if (r.status === 'skipped') deps.metrics.spansSkipped.inc();
-      else {
-        rejected++;
-        if (!firstReason) firstReason = `${r.code}: ${r.reason}`;
-      }
-    }
+    if (recorded) deps.metrics.spansRecorded.inc(recorded);
+    if (flagged) deps.metrics.spansFlagged.inc(flagged);
+    if (skipped) deps.metrics.spansSkipped.inc(skipped);
     if (rejected) deps.metrics.spansRejected.inc(rejected);
     if (deps.forwarder && outcome.forward) await deps.forwarder.enqueue(outcome.forward, n);
 
     const partial: PartialSuccess | null = rejected
-      ? { rejectedSpans: rejected, errorMessage: `${rejected} of ${n} spans rejected; first: ${firstReason}` }
+      ? { rejectedSpans: rejected, errorMessage: `${rejected} of ${n} spans rejected; first: ${firstRejection}` }
       : null;
     deps.metrics.requests.inc(1, '200');
     send(res, 200, format, successBody(format, partial));

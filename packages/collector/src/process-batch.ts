@@ -1,16 +1,29 @@
 // One export request's work after its body is read: decode, convert, consume (durable), and
 // for forwarding annotate and re-encode. Runs on the main thread or inside a consume worker.
-import type { AuditPipeline, AuthenticatedIdentity, ConsumeResult } from '@agentrail/core';
+import type { AuditPipeline, AuthenticatedIdentity, ConsumeResult, NeutralSpan } from '@agentrail/core';
 import { annotateRecordedSpans } from './annotate.js';
 import { OtlpDecodeError } from './errors.js';
 import { decodeTraceRequestJson } from './otlp-json.js';
 import type { OtlpTraceRequest } from './otlp-model.js';
 import { decodeTraceRequestProto, encodeTraceRequestProto } from './otlp-proto.js';
 import type { OtlpFormat } from './otlp-response.js';
-import { toNeutralSpans, type SpanLimits } from './to-neutral.js';
+import { protoToNeutralSpans } from './proto-to-neutral.js';
+import { toNeutralSpans, type NeutralBatch, type SpanLimits } from './to-neutral.js';
+
+/** What the HTTP handler needs of a batch's results: counts and the first refusal. */
+export interface ResultCounts {
+  recorded: number;
+  /** Recorded with at least one flag. */
+  flagged: number;
+  skipped: number;
+  rejected: number;
+  /** `code: reason` of the first rejected span, or ''. */
+  firstRejection: string;
+}
 
 export type BatchOutcome =
-  | { kind: 'ok'; spans: number; results: ConsumeResult[]; forward: Uint8Array | null }
+  // Counts rather than one result per span: cheaper to pass from a worker to the main thread.
+  | { kind: 'ok'; spans: number; counts: ResultCounts; forward: Uint8Array | null }
   /** The body is not a valid OTLP request: 400, nothing appended. */
   | { kind: 'invalid'; message: string }
   /** The records could not be made durable: 503, the sender retries. */
@@ -31,23 +44,30 @@ export interface BatchPart {
 }
 
 export async function processBatch(pipeline: AuditPipeline, input: BatchInput, limits: SpanLimits, forward: boolean, part?: BatchPart): Promise<BatchOutcome> {
-  let request: OtlpTraceRequest;
-  let batch;
+  let request: OtlpTraceRequest | null = null;
+  let batch: NeutralBatch | null = null;
+  let spans: NeutralSpan[];
   try {
-    request = input.format === 'protobuf' ? decodeTraceRequestProto(input.body) : decodeTraceRequestJson(input.body, { maxDepth: limits.maxDepth });
-    batch = toNeutralSpans(request, limits);
+    if (input.format === 'protobuf' && !forward) {
+      // The audit path needs only neutral spans: decode straight to them.
+      spans = protoToNeutralSpans(input.body, limits);
+    } else {
+      // Forwarding re-encodes the decoded request with record links added: keep its model.
+      request = input.format === 'protobuf' ? decodeTraceRequestProto(input.body) : decodeTraceRequestJson(input.body, { maxDepth: limits.maxDepth });
+      batch = toNeutralSpans(request, limits);
+      spans = batch.spans;
+    }
   } catch (err) {
     if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
     throw err;
   }
-  let spans = batch.spans;
   if (part) {
     const lo = Math.floor((spans.length * part.index) / part.of);
     const hi = Math.floor((spans.length * (part.index + 1)) / part.of);
     spans = spans.slice(lo, hi);
   }
   const n = spans.length;
-  if (n === 0) return { kind: 'ok', spans: 0, results: [], forward: null };
+  if (n === 0) return { kind: 'ok', spans: 0, counts: countResults([]), forward: null };
   let results: ConsumeResult[];
   try {
     results = await pipeline.consume(spans, { via: 'collector', authenticated: input.authenticated });
@@ -56,9 +76,37 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
     return { kind: 'unavailable', message: `${typeof e.code === 'string' ? e.code + ': ' : ''}${String(e.message ?? err)}` };
   }
   let fwd: Uint8Array | null = null;
-  if (forward && !part) {
+  if (forward && !part && request && batch) {
     annotateRecordedSpans(batch.sources, results);
     fwd = encodeTraceRequestProto(request);
   }
-  return { kind: 'ok', spans: n, results, forward: fwd };
+  return { kind: 'ok', spans: n, counts: countResults(results), forward: fwd };
+}
+
+export function countResults(results: readonly ConsumeResult[]): ResultCounts {
+  const c: ResultCounts = { recorded: 0, flagged: 0, skipped: 0, rejected: 0, firstRejection: '' };
+  for (const r of results) {
+    if (r.status === 'recorded') {
+      c.recorded++;
+      if (r.flags.length > 0) c.flagged++;
+    } else if (r.status === 'skipped') c.skipped++;
+    else {
+      if (c.rejected === 0) c.firstRejection = `${r.code}: ${r.reason}`;
+      c.rejected++;
+    }
+  }
+  return c;
+}
+
+/** The counts of a request's slices, in slice order. */
+export function addCounts(parts: readonly ResultCounts[]): ResultCounts {
+  const c: ResultCounts = { recorded: 0, flagged: 0, skipped: 0, rejected: 0, firstRejection: '' };
+  for (const p of parts) {
+    c.recorded += p.recorded;
+    c.flagged += p.flagged;
+    c.skipped += p.skipped;
+    if (!c.firstRejection) c.firstRejection = p.firstRejection;
+    c.rejected += p.rejected;
+  }
+  return c;
 }

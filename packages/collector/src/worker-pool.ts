@@ -5,12 +5,14 @@ import { Worker } from 'node:worker_threads';
 import type { AuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
 import type { Logger } from './logger.js';
-import { processBatch, type BatchInput, type BatchOutcome, type BatchPart } from './process-batch.js';
+import { addCounts, processBatch, type BatchInput, type BatchOutcome, type BatchPart } from './process-batch.js';
 import type { SpanLimits } from './to-neutral.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
+import { AppendJoin } from './append-join.js';
 
 export interface BatchProcessor {
-  process(input: BatchInput): Promise<BatchOutcome>;
+  /** Processes the request, or only the given slice of its spans. */
+  process(input: BatchInput, part?: BatchPart): Promise<BatchOutcome>;
   /** Waits for batches in progress, then stops. */
   close(): Promise<void>;
 }
@@ -19,8 +21,8 @@ export interface BatchProcessor {
 export function inlineProcessor(pipeline: AuditPipeline, limits: SpanLimits, forward: boolean): BatchProcessor {
   const inflight = new Set<Promise<unknown>>();
   return {
-    process(input) {
-      const p = processBatch(pipeline, input, limits, forward).catch(
+    process(input, part) {
+      const p = processBatch(pipeline, input, limits, forward, part).catch(
         (err: unknown): BatchOutcome => ({ kind: 'failed', message: (err as Error).stack ?? String(err) }),
       );
       inflight.add(p);
@@ -39,6 +41,12 @@ const SPLIT_MIN_BYTES = 64 * 1024;
 /** The body itself when it owns its whole ArrayBuffer (so it can be transferred), else a copy. */
 function ownedBody(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength && b.buffer instanceof ArrayBuffer ? b : new Uint8Array(b);
+}
+
+/** A slice of a split request: its append goes through the request's join. */
+interface JoinedPart {
+  join: AppendJoin;
+  part: number;
 }
 
 interface Slot {
@@ -66,18 +74,30 @@ export class WorkerPool implements BatchProcessor {
   private closing = false;
 
   private helperBusy = 0;
+  private readonly helper: BatchProcessor | undefined;
+  /** Worker consume messages that are slices of a split request, by message id. */
+  private readonly joined = new Map<number, JoinedPart>();
+  /** Set while the main thread's slice runs synchronously up to its append. */
+  private helperPart: JoinedPart | null = null;
 
   /**
-   * `helper` (optional) runs batches on the main thread while every worker is busy, so the main
-   * thread's spare time is used too; it never takes work from an idle worker.
+   * `helper` (optional) makes a processor for the main thread from the ledger it must append to.
+   * It runs batches while every worker is busy, so the main thread's spare time is used too
+   * (it never takes work from an idle worker), and a slice of each split request.
    */
   constructor(
     size: number,
     private readonly init: WorkerInit,
     private readonly ledger: LedgerAppender,
     private readonly log: Logger,
-    private readonly helper?: BatchProcessor,
+    helper?: (ledger: LedgerAppender) => BatchProcessor,
   ) {
+    this.helper = helper?.({
+      append: (entries, options) => {
+        const hp = this.helperPart;
+        return hp ? hp.join.append(hp.part, entries, options) : this.ledger.append(entries, options);
+      },
+    });
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -88,11 +108,13 @@ export class WorkerPool implements BatchProcessor {
 
   process(input: BatchInput): Promise<BatchOutcome> {
     if (this.closing) return Promise.resolve({ kind: 'unavailable', message: 'collector is shutting down' });
-    // When every worker is idle, a large request is split across all of them: each decodes the
-    // body and consumes its slice, which cuts latency at moderate load. Busy workers take whole
-    // requests (no duplicated decoding). Forwarding needs the whole request in one place.
-    if (this.slots.length > 1 && !this.init.forward && input.body.byteLength >= SPLIT_MIN_BYTES && this.slots.every((s) => s.pending.size === 0)) {
-      return this.split(input);
+    // When every worker is idle, a large request is split across all of them and the main
+    // thread (if it is idle too): each decodes the body and consumes its slice, so one request
+    // uses every core and its latency is about its CPU time divided by the cores. Busy workers
+    // take whole requests (no duplicated decoding). Forwarding needs the whole request in one place.
+    if (!this.init.forward && input.body.byteLength >= SPLIT_MIN_BYTES && this.slots.every((s) => s.pending.size === 0)) {
+      const withHelper = this.helper !== undefined && this.helperBusy === 0;
+      if (this.slots.length + (withHelper ? 1 : 0) > 1) return this.split(input, withHelper);
     }
     // Least-loaded worker; ties go to the first.
     let slot = this.slots[0]!;
@@ -104,18 +126,45 @@ export class WorkerPool implements BatchProcessor {
     return this.send(slot, input, ownedBody(input.body));
   }
 
-  private async split(input: BatchInput): Promise<BatchOutcome> {
-    const of = this.slots.length;
-    const parts = await Promise.all(this.slots.map((slot, index) => this.send(slot, input, new Uint8Array(input.body), { index, of })));
+  private async split(input: BatchInput, withHelper: boolean): Promise<BatchOutcome> {
+    const of = this.slots.length + (withHelper ? 1 : 0);
+    const join = new AppendJoin(of, this.ledger);
+    // Workers first (they start at once, on copies of the body), then this thread's slice.
+    const pending = this.slots.map((slot, index) => this.send(slot, input, new Uint8Array(input.body), { index, of }, { join, part: index }));
+    if (withHelper) {
+      this.helperBusy++;
+      const part: JoinedPart = { join, part: of - 1 };
+      this.helperPart = part;
+      let run: Promise<BatchOutcome>;
+      try {
+        run = this.helper!.process(input, { index: of - 1, of });
+      } finally {
+        this.helperPart = null;
+      }
+      pending.push(
+        run.finally(() => {
+          this.helperBusy--;
+          join.done(part.part);
+        }),
+      );
+    }
+    const parts = await Promise.all(pending);
     for (const p of parts) if (p.kind !== 'ok') return p; // the same decode error in every part, or a failed append
     const ok = parts as Extract<BatchOutcome, { kind: 'ok' }>[];
-    return { kind: 'ok', spans: ok.reduce((a, p) => a + p.spans, 0), results: ok.flatMap((p) => p.results), forward: null };
+    return { kind: 'ok', spans: ok.reduce((a, p) => a + p.spans, 0), counts: addCounts(ok.map((p) => p.counts)), forward: null };
   }
 
-  private send(slot: Slot, input: BatchInput, body: Uint8Array, part?: BatchPart): Promise<BatchOutcome> {
+  private send(slot: Slot, input: BatchInput, body: Uint8Array, part?: BatchPart, joined?: JoinedPart): Promise<BatchOutcome> {
     const id = this.nextId++;
+    if (joined) this.joined.set(id, joined);
     return new Promise((resolve) => {
-      slot.pending.set(id, resolve);
+      slot.pending.set(id, (outcome) => {
+        if (joined) {
+          this.joined.delete(id);
+          joined.join.done(joined.part);
+        }
+        resolve(outcome);
+      });
       const msg: ToWorker = { type: 'consume', id, body, format: input.format, authenticated: input.authenticated, ...(part ? { part } : {}) };
       slot.worker.postMessage(msg, [body.buffer as ArrayBuffer]);
     });
@@ -160,7 +209,14 @@ export class WorkerPool implements BatchProcessor {
         entries[i] = m.buf.subarray(start, m.ends[i]);
         start = m.ends[i]!;
       }
-      this.ledger.append(entries).then(
+      let leafHashes: Uint8Array[] | undefined;
+      if (m.leafHashes) {
+        leafHashes = new Array<Uint8Array>(m.ends.length);
+        for (let i = 0; i < m.ends.length; i++) leafHashes[i] = m.buf.subarray(start + i * 32, start + (i + 1) * 32);
+      }
+      const jp = m.batch !== undefined ? this.joined.get(m.batch) : undefined;
+      const options = leafHashes ? { leafHashes } : undefined;
+      (jp ? jp.join.append(jp.part, entries, options) : this.ledger.append(entries, options)).then(
         ({ firstIndex }) => worker.postMessage({ type: 'appended', id: m.id, firstIndex } satisfies ToWorker),
         (err: Error & { code?: string }) =>
           worker.postMessage({ type: 'appended', id: m.id, error: { message: err.message, ...(err.code ? { code: err.code } : {}) } } satisfies ToWorker),

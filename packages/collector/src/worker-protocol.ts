@@ -17,5 +17,10 @@ export type ToWorker =
 
 export type ToMain =
   | { type: 'ready' }
-  | { type: 'append'; id: number; buf: Uint8Array; ends: number[] }
+  /**
+   * Entries end at `ends`; with `leafHashes`, their 32-byte leaf hashes follow in `buf`. `batch`:
+   * the consume message being processed when the append was made (a slice of a split request
+   * is appended together with the other slices).
+   */
+  | { type: 'append'; id: number; buf: Uint8Array; ends: number[]; leafHashes: boolean; batch?: number }
   | { type: 'done'; id: number; outcome: BatchOutcome };

@@ -6,46 +6,9 @@ import assert from 'node:assert/strict';
 import { decodeTraceRequestJson, decodeTraceRequestProto, OtlpDecodeError, toNeutralSpans } from '@agentrail/collector';
 import { makeAgentSpans, toJson, toProtobuf } from './fixtures/spans.js';
 import { prng, startCollector } from './fixtures/harness.js';
+import { int, mutateBytes, type Rand } from './fixtures/mutate.js';
 
 const SEED = Number(process.env.AGENTRAIL_FUZZ_SEED ?? 20261123);
-
-type Rand = () => number;
-const int = (r: Rand, n: number): number => Math.floor(r() * n);
-
-/** Byte-level mutations: bit flips, truncation, insertion, splices, huge varints, random garbage. */
-function mutateBytes(r: Rand, seed: Uint8Array): Uint8Array {
-  const b = Buffer.from(seed);
-  switch (int(r, 7)) {
-    case 0: {
-      for (let i = 0, n = 1 + int(r, 8); i < n; i++) b[int(r, b.length)]! ^= 1 << int(r, 8);
-      return b;
-    }
-    case 1:
-      return b.subarray(0, int(r, b.length));
-    case 2: {
-      const at = int(r, b.length);
-      const ins = Buffer.from(Array.from({ length: 1 + int(r, 16) }, () => int(r, 256)));
-      return Buffer.concat([b.subarray(0, at), ins, b.subarray(at)]);
-    }
-    case 3: {
-      // A declared length of ~2^35: must be refused without allocating.
-      const at = int(r, b.length);
-      return Buffer.concat([b.subarray(0, at), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x7f]), b.subarray(at)]);
-    }
-    case 4: {
-      const from = int(r, b.length);
-      const len = int(r, Math.min(64, b.length - from));
-      const at = int(r, b.length);
-      return Buffer.concat([b.subarray(0, at), b.subarray(from, from + len), b.subarray(at)]);
-    }
-    case 5:
-      return Buffer.from(Array.from({ length: int(r, 512) }, () => int(r, 256)));
-    default: {
-      for (let i = 0, n = 1 + int(r, 4); i < n; i++) b[int(r, b.length)] = [0x00, 0xff, 0x80, 0x7f][int(r, 4)]!;
-      return b;
-    }
-  }
-}
 
 /** Structural JSON mutations: a random node replaced by a value of another type or a deep nest. */
 function mutateJson(r: Rand, seed: unknown): string {

@@ -9,15 +9,27 @@ const POOL_SIZE = SALT_BYTES * 128;
 let pool = Buffer.allocUnsafe(0);
 let poolOffset = 0;
 
-/** `n` fresh random bytes (a view into a pool; every slice is handed out once). */
-export function randomBytesFromPool(n: number): Buffer {
+/** Offset of `n` fresh random bytes in `pool` (each range is handed out once). */
+function reserve(n: number): number {
   if (poolOffset + n > pool.length) {
     pool = randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
     poolOffset = 0;
   }
-  const out = pool.subarray(poolOffset, poolOffset + n);
+  const at = poolOffset;
   poolOffset += n;
-  return out;
+  return at;
+}
+
+/** `n` fresh random bytes (a view into a pool; every slice is handed out once). */
+export function randomBytesFromPool(n: number): Buffer {
+  const at = reserve(n);
+  return pool.subarray(at, at + n);
+}
+
+/** `n` fresh random bytes as lowercase hex, read straight from the pool (no Buffer view per call). */
+export function randomHexFromPool(n: number): string {
+  const at = reserve(n);
+  return pool.toString('hex', at, at + n);
 }
 
 /** A fresh random 32-byte salt. */
@@ -52,6 +64,30 @@ export function commitPayload(salt: Uint8Array, payload: Uint8Array | string): {
   const bytes = typeof payload === 'string' ? scratch.write(payload, salt.length, 'utf8') : (scratch.set(payload, salt.length), payload.length);
   // keys in canonical order, as records hold them
   return { bytes, commitment: 'sha256:' + hash('sha256', scratch.subarray(0, salt.length + bytes), 'hex') };
+}
+
+/** A commitment to `payload` under a fresh salt, and the salt as hex when the caller keeps evidence. */
+export interface FreshCommitment {
+  committed: { bytes: number; commitment: string };
+  salt: string | null;
+}
+
+/**
+ * Commit to a text payload under a fresh 32-byte salt. The salt goes from the random pool straight
+ * into the hashing buffer: no Buffer object per salt on the hot path.
+ */
+export function commitWithFreshSalt(payload: string, keepSalt: boolean): FreshCommitment {
+  if (SALT_BYTES + payload.length * 3 > SCRATCH_MAX) {
+    const salt = freshSalt();
+    return { committed: commitPayload(salt, payload), salt: keepSalt ? salt.toString('hex') : null };
+  }
+  if (SALT_BYTES + payload.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
+  const at = reserve(SALT_BYTES);
+  pool.copy(scratch, 0, at, at + SALT_BYTES);
+  const bytes = scratch.write(payload, SALT_BYTES, 'utf8');
+  const commitment = 'sha256:' + hash('sha256', scratch.subarray(0, SALT_BYTES + bytes), 'hex');
+  // keys in canonical order, as records hold them
+  return { committed: { bytes, commitment }, salt: keepSalt ? pool.toString('hex', at, at + SALT_BYTES) : null };
 }
 
 /**

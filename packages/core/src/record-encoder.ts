@@ -3,7 +3,9 @@
 // canonicalizer. That is only sound while the record keeps the shape it was built with, so built
 // records are sealed: every object and array in them is frozen (attribute values excepted: they
 // go through the generic canonicalizer, whatever they hold). Tests prove the output equal to
-// canonicalize(record) on many records and that every kind of later change throws.
+// canonicalize(record) on many records and that every kind of later change throws. Because the
+// parts are frozen, the JSON of parts that repeat between consecutive records (agent, principal,
+// session, source, flags, outcome) is remembered and reused.
 import { canonicalize, quote } from './canonical.js';
 import type { AuditRecord, PayloadCommitment } from './record.js';
 
@@ -38,13 +40,12 @@ function freezeCommitment(c: PayloadCommitment | null): void {
  * change to the record throws (strict mode) or is ignored, so its bytes stay canonicalize(record).
  */
 export function sealRecord(record: AuditRecord): void {
+  // agent, principal, session, flags, outcome and source are shared parts, frozen when made
+  // (record-parts.ts); freezing them again would be a no-op.
   const a = record.action;
   if (a.tool !== null) Object.freeze(a.tool);
   if (a.resource !== null) Object.freeze(a.resource);
   Object.freeze(a);
-  const g = record.agent;
-  if (g.authenticated !== null) Object.freeze(g.authenticated);
-  Object.freeze(g);
   if (record.approval !== null) Object.freeze(record.approval);
   Object.freeze(record.attributes);
   const az = record.authorization;
@@ -52,22 +53,12 @@ export function sealRecord(record: AuditRecord): void {
     Object.freeze(az.scopes);
     Object.freeze(az);
   }
-  Object.freeze(record.flags);
   freezeCommitment(record.input);
-  Object.freeze(record.outcome);
   freezeCommitment(record.output);
-  const p = record.principal;
-  if (p !== null) {
-    for (let i = 0; i < p.delegation.length; i++) Object.freeze(p.delegation[i]);
-    Object.freeze(p.delegation);
-    Object.freeze(p);
-  }
-  Object.freeze(record.redacted);
-  if (record.session !== null) Object.freeze(record.session);
-  Object.freeze(record.source.conventions);
-  Object.freeze(record.source);
   Object.freeze(record.time);
   Object.freeze(record.trace);
+  // redacted and truncated are either the shared empty list or fresh
+  Object.freeze(record.redacted);
   Object.freeze(record.truncated);
   BuiltRecord.stamp(record);
   Object.freeze(record);
@@ -96,6 +87,163 @@ function plainStrings(xs: readonly string[]): string {
   return s + '"]';
 }
 
+type Agent = AuditRecord['agent'];
+
+/**
+ * The same text as one flat string. A remembered part is reused in many leaves; kept as the
+ * rope of pieces it was built from, every leaf would walk that rope again when its text is
+ * flattened for writing. (Slicing flattens the rope once and keeps a view of the flat copy.)
+ */
+function flat(text: string): string {
+  return (' ' + text).slice(1);
+}
+
+function agentJsonOf(g: Agent): string {
+  return '{"authenticated":' + (g.authenticated === null ? 'null' : '{"id":' + quote(g.authenticated.id) + ',"method":' + quote(g.authenticated.method) + '}')
+    + ',"credentialId":' + os(g.credentialId) + ',"id":' + os(g.id) + ',"instanceId":' + os(g.instanceId)
+    + ',"model":' + os(g.model) + ',"name":' + os(g.name) + ',"owner":' + os(g.owner) + ',"provider":' + os(g.provider)
+    + ',"service":' + os(g.service) + ',"verified":' + (g.verified ? 'true' : 'false') + ',"version":' + os(g.version) + '}';
+}
+
+// Consecutive records mostly come from one agent, with the same agent block, and share the
+// frozen source, outcome and flag parts (record-parts.ts). Their JSON is remembered, so a batch
+// builds it once and later leaves reuse one already flat string: building and flattening the
+// leaf's text is a large part of its cost. Every part compared here is frozen, so equal fields
+// (or the same object) mean equal JSON.
+let lastAgent: Agent | null = null;
+let lastAgentJson = '';
+
+function agentJson(g: Agent): string {
+  const l = lastAgent;
+  if (l !== null && (l === g || (l.authenticated === g.authenticated && l.credentialId === g.credentialId && l.id === g.id
+    && l.instanceId === g.instanceId && l.model === g.model && l.name === g.name && l.owner === g.owner
+    && l.provider === g.provider && l.service === g.service && l.verified === g.verified && l.version === g.version))) {
+    return lastAgentJson;
+  }
+  lastAgentJson = flat(agentJsonOf(g));
+  lastAgent = g;
+  return lastAgentJson;
+}
+
+// Flag lists and error-free outcomes are a bounded set of singletons: remember each one's JSON.
+const sharedJsonCache = new WeakMap<object, string>();
+
+/** JSON of a shared frozen part, made once per part. */
+function sharedJson<T extends object>(part: T, encode: (part: T) => string): string {
+  let json = sharedJsonCache.get(part);
+  if (json === undefined) {
+    json = flat(encode(part));
+    sharedJsonCache.set(part, json);
+  }
+  return json;
+}
+
+function outcomeJson(o: AuditRecord['outcome']): string {
+  return '{"errorType":' + os(o.errorType) + ',"status":"' + o.status + '"}';
+}
+
+type Action = AuditRecord['action'];
+
+// The action's fields before `tool` (kind, name, operation, resource, risk) repeat for calls of
+// one tool; the tool call id does not, so it is written each time.
+let lastAction: Action | null = null;
+let lastActionHead = '';
+
+function actionHead(a: Action): string {
+  const l = lastAction;
+  if (l !== null && l.kind === a.kind && l.name === a.name && l.operation === a.operation && l.risk === a.risk
+    && (l.resource === a.resource || (l.resource !== null && a.resource !== null && l.resource.id === a.resource.id && l.resource.type === a.resource.type))) {
+    return lastActionHead;
+  }
+  lastActionHead = flat('{"kind":' + os(a.kind) + ',"name":' + quote(a.name) + ',"operation":"' + a.operation + '"'
+    + ',"resource":' + (a.resource === null ? 'null' : '{"id":' + os(a.resource.id) + ',"type":' + os(a.resource.type) + '}')
+    + ',"risk":' + os(a.risk));
+  lastAction = a;
+  return lastActionHead;
+}
+
+// Remaining attributes often repeat too (server address, status code). The attributes object is
+// frozen, but values inside it are the span's own and may change: only an object whose values
+// are all strings, finite numbers, booleans or null is compared with the last one.
+let lastAttributes: Readonly<Record<string, unknown>> | null = null;
+let lastAttributeKeys: readonly string[] = [];
+let lastAttributesJson = '';
+
+function attributesJson(attrs: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(attrs);
+  const l = lastAttributes;
+  if (l !== null && keys.length === lastAttributeKeys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) {
+      const k = keys[i]!;
+      same = k === lastAttributeKeys[i] && attrs[k] === l[k];
+    }
+    if (same) return lastAttributesJson;
+  }
+  const json = canonicalize(attrs);
+  lastAttributes = null;
+  for (const k of keys) {
+    const v = attrs[k];
+    if (v !== null && typeof v === 'object') return json;
+  }
+  lastAttributes = attrs;
+  lastAttributeKeys = keys;
+  lastAttributesJson = flat(json);
+  return lastAttributesJson;
+}
+
+type Principal = NonNullable<AuditRecord['principal']>;
+type Session = NonNullable<AuditRecord['session']>;
+
+// The principal and the session, like the agent, usually repeat from one record to the next.
+let lastPrincipal: Principal | null = null;
+let lastPrincipalJson = '';
+
+function principalJson(p: Principal): string {
+  const l = lastPrincipal;
+  // delegation lists are compared as the same list or both empty
+  if (l !== null && l.id === p.id && l.tenant === p.tenant && l.type === p.type
+    && (l.delegation === p.delegation || (l.delegation.length === 0 && p.delegation.length === 0))) {
+    return lastPrincipalJson;
+  }
+  let s = '{"delegation":[';
+  for (let i = 0; i < p.delegation.length; i++) {
+    const d = p.delegation[i]!;
+    s += (i > 0 ? ',' : '') + '{"id":' + quote(d.id) + ',"type":' + quote(d.type) + '}';
+  }
+  lastPrincipalJson = flat(s + '],"id":' + os(p.id) + ',"tenant":' + os(p.tenant) + ',"type":' + os(p.type) + '}');
+  lastPrincipal = p;
+  return lastPrincipalJson;
+}
+
+let lastSession: Session | null = null;
+let lastSessionJson = '';
+
+function sessionJson(se: Session): string {
+  const l = lastSession;
+  if (l !== null && l.conversationId === se.conversationId && l.sessionId === se.sessionId) return lastSessionJson;
+  lastSessionJson = flat('{"conversationId":' + os(se.conversationId) + ',"sessionId":' + os(se.sessionId) + '}');
+  lastSession = se;
+  return lastSessionJson;
+}
+
+// A source part is shared by consecutive records only (it carries receivedAt): remember the last.
+let lastSource: AuditRecord['source'] | null = null;
+let lastSourceJson = '';
+
+function sourceJsonOf(src: AuditRecord['source']): string {
+  if (src !== lastSource) {
+    lastSourceJson = flat(sourceJson(src));
+    lastSource = src;
+  }
+  return lastSourceJson;
+}
+
+function sourceJson(src: AuditRecord['source']): string {
+  return '{"convention":"' + src.convention + '","conventions":' + plainStrings(src.conventions)
+    + ',"receivedAt":' + quote(src.receivedAt) + ',"via":' + quote(src.via) + '}';
+}
+
 // Values this package produced itself and checked (hex ids, our time format, commitments, the
 // enumerated operation, status, kind and convention names) are written without escaping.
 function fast(r: AuditRecord): string {
@@ -105,36 +253,23 @@ function fast(r: AuditRecord): string {
   const az = r.authorization;
   const p = r.principal;
   const se = r.session;
-  let s = '{"action":{"kind":' + os(a.kind) + ',"name":' + quote(a.name) + ',"operation":"' + a.operation + '"'
-    + ',"resource":' + (a.resource === null ? 'null' : '{"id":' + os(a.resource.id) + ',"type":' + os(a.resource.type) + '}')
-    + ',"risk":' + os(a.risk)
+  let s = '{"action":' + actionHead(a)
     + ',"tool":' + (a.tool === null ? 'null' : '{"callId":' + os(a.tool.callId) + ',"name":' + os(a.tool.name) + ',"type":' + os(a.tool.type) + '}')
     + '}';
-  s += ',"agent":{"authenticated":' + (g.authenticated === null ? 'null' : '{"id":' + quote(g.authenticated.id) + ',"method":' + quote(g.authenticated.method) + '}')
-    + ',"credentialId":' + os(g.credentialId) + ',"id":' + os(g.id) + ',"instanceId":' + os(g.instanceId)
-    + ',"model":' + os(g.model) + ',"name":' + os(g.name) + ',"owner":' + os(g.owner) + ',"provider":' + os(g.provider)
-    + ',"service":' + os(g.service) + ',"verified":' + (g.verified ? 'true' : 'false') + ',"version":' + os(g.version) + '}';
+  s += ',"agent":' + agentJson(g);
   s += ',"approval":' + (ap === null ? 'null' : '{"approvalId":' + os(ap.approvalId) + ',"approverId":' + os(ap.approverId)
     + ',"argsCommitment":' + os(ap.argsCommitment) + ',"status":' + quote(ap.status) + ',"time":' + os(ap.time) + '}');
-  s += ',"attributes":' + canonicalize(r.attributes);
+  s += ',"attributes":' + attributesJson(r.attributes);
   s += ',"authorization":' + (az === null ? 'null' : '{"decision":' + quote(az.decision) + ',"policyId":' + os(az.policyId)
     + ',"policyVersion":' + os(az.policyVersion) + ',"reason":' + os(az.reason) + ',"scopes":' + strings(az.scopes) + '}');
-  s += ',"flags":' + strings(r.flags) + ',"id":"' + r.id + '","input":' + commitment(r.input) + ',"kind":"agent.action"';
-  s += ',"outcome":{"errorType":' + os(r.outcome.errorType) + ',"status":"' + r.outcome.status + '"}';
+  s += ',"flags":' + sharedJson(r.flags, strings) + ',"id":"' + r.id + '","input":' + commitment(r.input) + ',"kind":"agent.action"';
+  // an outcome with an error type is the record's own; the others are shared
+  s += ',"outcome":' + (r.outcome.errorType === null ? sharedJson(r.outcome, outcomeJson) : outcomeJson(r.outcome));
   s += ',"output":' + commitment(r.output);
-  if (p === null) s += ',"principal":null';
-  else {
-    s += ',"principal":{"delegation":[';
-    for (let i = 0; i < p.delegation.length; i++) {
-      const d = p.delegation[i]!;
-      s += (i > 0 ? ',' : '') + '{"id":' + quote(d.id) + ',"type":' + quote(d.type) + '}';
-    }
-    s += '],"id":' + os(p.id) + ',"tenant":' + os(p.tenant) + ',"type":' + os(p.type) + '}';
-  }
+  s += ',"principal":' + (p === null ? 'null' : principalJson(p));
   s += ',"redacted":' + strings(r.redacted);
-  s += ',"session":' + (se === null ? 'null' : '{"conversationId":' + os(se.conversationId) + ',"sessionId":' + os(se.sessionId) + '}');
-  s += ',"source":{"convention":"' + r.source.convention + '","conventions":' + plainStrings(r.source.conventions)
-    + ',"receivedAt":' + quote(r.source.receivedAt) + ',"via":' + quote(r.source.via) + '}';
+  s += ',"session":' + (se === null ? 'null' : sessionJson(se));
+  s += ',"source":' + sourceJsonOf(r.source);
   s += ',"time":{"end":"' + r.time.end + '","start":"' + r.time.start + '"}';
   s += ',"trace":{"parentSpanId":' + (r.trace.parentSpanId === null ? 'null' : '"' + r.trace.parentSpanId + '"') + ',"spanId":"' + r.trace.spanId + '","traceId":"' + r.trace.traceId + '"}';
   s += ',"truncated":' + strings(r.truncated) + ',"v":1}';

@@ -1,11 +1,12 @@
 // Span → AuditRecord: normalize (semconv adapters), redact, commit payloads, bind identity, flag.
 import { normalizeSpan, payloadRole, type AttributeValue } from '@agentrail/semconv';
 import { canonicalize } from './canonical.js';
-import { commitPayload, argumentsDigest, freshSalt, randomBytesFromPool } from './commitment.js';
+import { argumentsDigest, commitWithFreshSalt, randomHexFromPool } from './commitment.js';
 import { sealRecord } from './record-encoder.js';
+import { agentPart, authenticatedPart, FLAG_BIT, flagList, outcomePart, principalPart, sessionPart, sourcePart } from './record-parts.js';
 import { InvalidSpanError } from './errors.js';
 import { mayActAs, type AuthenticatedIdentity } from './identity.js';
-import type { AuditRecord, PayloadCommitment, RecordFlag } from './record.js';
+import type { AuditRecord, PayloadCommitment } from './record.js';
 import { createRedactor, REDACTED, type RedactionOptions, type Redactor } from './redaction.js';
 import type { NeutralSpan } from './span.js';
 import { nowRfc3339, rfc3339Nano } from './time.js';
@@ -53,12 +54,31 @@ export interface RecordResult {
 // Records are frozen: the usual empty lists can be one shared frozen array.
 const NONE = Object.freeze([]) as unknown as string[];
 const DEFAULT_MAX_LENGTH = 4096;
-const RESOURCE_KEYS = [
-  'service.name', 'service.instance.id', 'agentrail.agent.id', 'agentrail.agent.name',
-  'agentrail.agent.version', 'gen_ai.agent.id', 'gen_ai.agent.name', 'gen_ai.agent.version',
-];
+// Resource attributes the record uses (service, agent identity): copied, bounded and redacted.
+// One literal lookup per name: a loop over a name list would share one megamorphic lookup site.
+function resourceView(r: Record<string, AttributeValue>, redactor: Redactor, max: number, state: { truncated: boolean }): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  let v = r['service.name'];
+  if (v !== undefined) out['service.name'] = redactor.redactValue(bound(v, max, state));
+  v = r['service.instance.id'];
+  if (v !== undefined) out['service.instance.id'] = redactor.redactValue(bound(v, max, state));
+  v = r['agentrail.agent.id'];
+  if (v !== undefined) out['agentrail.agent.id'] = redactor.redactValue(bound(v, max, state));
+  v = r['agentrail.agent.name'];
+  if (v !== undefined) out['agentrail.agent.name'] = redactor.redactValue(bound(v, max, state));
+  v = r['agentrail.agent.version'];
+  if (v !== undefined) out['agentrail.agent.version'] = redactor.redactValue(bound(v, max, state));
+  v = r['gen_ai.agent.id'];
+  if (v !== undefined) out['gen_ai.agent.id'] = redactor.redactValue(bound(v, max, state));
+  v = r['gen_ai.agent.name'];
+  if (v !== undefined) out['gen_ai.agent.name'] = redactor.redactValue(bound(v, max, state));
+  v = r['gen_ai.agent.version'];
+  if (v !== undefined) out['gen_ai.agent.version'] = redactor.redactValue(bound(v, max, state));
+  return out;
+}
 
 let defaultRedactor: Redactor | undefined;
+
 
 function resolveRedactor(r: Redactor | RedactionOptions | undefined): Redactor {
   if (r === undefined) return (defaultRedactor ??= createRedactor());
@@ -141,10 +161,9 @@ function commit(field: 'input' | 'output', keys: string[], attrs: Record<string,
     for (const k of keys) obj[k] = attrs[k]!;
     text = payloadText(obj);
   }
-  const salt = freshSalt();
-  const c = commitPayload(salt, text);
-  items?.push({ field, commitment: c.commitment, salt: salt.toString('hex'), payload: text });
-  return c;
+  const { committed, salt } = commitWithFreshSalt(text, items !== null);
+  if (items !== null) items.push({ field, commitment: committed.commitment, salt: salt!, payload: text });
+  return committed;
 }
 
 /**
@@ -167,12 +186,15 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   const src = span.attributes;
   let view: Record<string, AttributeValue> = src;
   const keys = Object.keys(src);
+  // payload keys, by position, so step 6 needs no search for them
+  let isPayload: boolean[] | null = null;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     const raw = src[key]!;
     const role = payloadRole(key);
     if (role !== null) {
       (role === 'input' ? inputKeys : outputKeys).push(key);
+      (isPayload ??= new Array<boolean>(keys.length).fill(false))[k] = true;
       continue;
     }
     state.truncated = false;
@@ -191,11 +213,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
       view[key] = v;
     }
   }
-  const resource: Record<string, AttributeValue> = {};
-  for (const key of RESOURCE_KEYS) {
-    const v = span.resource[key];
-    if (v !== undefined) resource[key] = redactor.redactValue(bound(v, max, state));
-  }
+  const resource = resourceView(span.resource, redactor, max, state);
   const name = redactor.redactString(span.name);
   if (name !== span.name) redacted.push('span.name');
 
@@ -209,18 +227,18 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   const output = commit('output', outputKeys, src, items);
 
   // 4. Identity.
-  const flags: RecordFlag[] = [];
+  let flags = 0;
   const authenticated = ctx.authenticated ?? null;
   const claimed = action.agent.id ?? action.agent.name;
   let verified = false;
-  if (claimed === null) flags.push('identity_missing');
-  if (authenticated === null) flags.push('identity_unauthenticated');
+  if (claimed === null) flags |= FLAG_BIT.identity_missing;
+  if (authenticated === null) flags |= FLAG_BIT.identity_unauthenticated;
   else if (claimed !== null) {
     verified = mayActAs(authenticated, claimed);
-    if (!verified) flags.push('identity_mismatch');
+    if (!verified) flags |= FLAG_BIT.identity_mismatch;
   }
   if (authenticated?.tenant !== undefined && action.principal.tenant !== null && authenticated.tenant !== action.principal.tenant) {
-    flags.push('tenant_mismatch');
+    flags |= FLAG_BIT.tenant_mismatch;
   }
 
   // 5. Approval checks.
@@ -228,29 +246,28 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   // A call the policy denied did not run, so there was nothing to approve.
   const denied = action.authorization !== null && action.authorization.decision === 'deny';
   if (options.flagUnapprovedHighRisk !== false && action.risk === 'high' && !denied && (approval === null || approval.status !== 'approved')) {
-    flags.push('approval_missing');
+    flags |= FLAG_BIT.approval_missing;
   }
   if (approval !== null && approval.argsDigest !== null && action.toolArgumentsKey !== null) {
     const args = src[action.toolArgumentsKey];
-    if (args !== undefined && argumentsDigest(args) !== approval.argsDigest) flags.push('approval_mismatch');
+    if (args !== undefined && argumentsDigest(args) !== approval.argsDigest) flags |= FLAG_BIT.approval_mismatch;
   }
-  if (redacted.length > 0) flags.push('secret_redacted');
-  if (input !== null || output !== null) flags.push('payload_committed');
-  if (truncated.length > 0) flags.push('attributes_truncated');
+  if (redacted.length > 0) flags |= FLAG_BIT.secret_redacted;
+  if (input !== null || output !== null) flags |= FLAG_BIT.payload_committed;
+  if (truncated.length > 0) flags |= FLAG_BIT.attributes_truncated;
 
   // 6. Remaining attributes: not payloads, not mapped into a field.
   const consumed = action.consumed;
   const attributes: Record<string, AttributeValue> = {};
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
-    if (consumed.includes(key) || inputKeys.includes(key) || outputKeys.includes(key)) continue;
+    if ((isPayload !== null && isPayload[k]) || consumed.includes(key)) continue;
     // an attribute named __proto__ is data like any other, not the object's prototype
     if (key === '__proto__') Object.defineProperty(attributes, key, { value: view[key], enumerable: true, writable: true, configurable: true });
     else attributes[key] = view[key]!;
   }
 
-  const p = action.principal;
-  const id = randomBytesFromPool(16).toString('hex');
+  const id = randomHexFromPool(16);
   // Keys are written in RFC 8785 order so canonicalization does not need to sort them.
   const record: AuditRecord = {
     action: {
@@ -262,19 +279,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
       risk: action.risk,
       tool: action.tool,
     },
-    agent: {
-      authenticated: authenticated === null ? null : { id: authenticated.id, method: authenticated.method },
-      credentialId: action.agent.credentialId,
-      id: action.agent.id,
-      instanceId: action.agent.instanceId,
-      model: action.agent.model,
-      name: action.agent.name,
-      owner: action.agent.owner,
-      provider: action.agent.provider,
-      service: action.agent.service,
-      verified,
-      version: action.agent.version,
-    },
+    agent: agentPart(action.agent, authenticatedPart(authenticated), verified),
     approval: approval === null ? null : {
       approvalId: approval.approvalId,
       approverId: approval.approverId,
@@ -284,29 +289,16 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
     },
     attributes,
     authorization: action.authorization,
-    flags,
+    flags: flagList(flags),
     id,
     input,
     kind: 'agent.action',
-    outcome: {
-      errorType: action.errorType,
-      status: span.status.code === 2 ? 'error' : span.status.code === 1 ? 'ok' : 'unset',
-    },
+    outcome: outcomePart(span.status.code === 2 ? 'error' : span.status.code === 1 ? 'ok' : 'unset', action.errorType),
     output,
-    principal: p.id === null && p.tenant === null && p.delegation.length === 0 ? null : {
-      delegation: p.delegation,
-      id: p.id,
-      tenant: p.tenant,
-      type: p.type,
-    },
+    principal: principalPart(action.principal),
     redacted: redacted.length === 0 ? NONE : redacted,
-    session: action.session.conversationId === null && action.session.sessionId === null ? null : action.session,
-    source: {
-      convention: action.convention,
-      conventions: action.conventions,
-      receivedAt: ctx.receivedAt ?? nowRfc3339(),
-      via: ctx.via,
-    },
+    session: sessionPart(action.session),
+    source: sourcePart(action.convention, action.conventions, ctx.receivedAt ?? nowRfc3339(), ctx.via),
     time: { end: rfc3339Nano(span.endTimeUnixNano), start: rfc3339Nano(span.startTimeUnixNano) },
     trace: { parentSpanId: span.parentSpanId, spanId: span.spanId, traceId: span.traceId },
     truncated: truncated.length === 0 ? NONE : truncated,

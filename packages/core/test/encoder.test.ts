@@ -156,3 +156,58 @@ test('span values that name Object.prototype members are plain data in the recor
     assertValidRecord(decodeRecord(encodeRecord(record)));
   }
 });
+
+test('consecutive records that differ in one field each encode exactly (repeating parts are reused)', () => {
+  const base: Record<string, AttributeValue> = {
+    'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'create_invoice', 'gen_ai.tool.call.id': 'call_1',
+    'gen_ai.conversation.id': 'conv-1', 'session.id': 's-1', 'agentrail.agent.id': 'billing-agent', 'agentrail.agent.version': '1',
+    'agentrail.principal.id': 'alice', 'agentrail.principal.tenant': 'acme', 'agentrail.delegation.chain': ['user:bob'],
+    'agentrail.action.kind': 'write', 'agentrail.action.risk': 'medium', 'agentrail.resource.type': 'invoice', 'agentrail.resource.id': 'inv-1',
+    'server.address': 'erp.internal', 'http.response.status_code': 200, 'list': ['a', 'b'],
+  };
+  const variants: Array<Record<string, AttributeValue>> = [
+    {}, { 'agentrail.agent.version': '2' }, { 'agentrail.principal.id': 'carol' }, { 'agentrail.principal.tenant': 'globex' },
+    { 'agentrail.delegation.chain': ['user:bob', 'agent:x'] }, { 'agentrail.delegation.chain': [] }, { 'gen_ai.conversation.id': 'conv-2' },
+    { 'session.id': 's-2' }, { 'agentrail.action.risk': 'low' }, { 'agentrail.resource.id': 'inv-2' }, { 'gen_ai.tool.name': 'void_invoice' },
+    { 'server.address': 'erp2.internal' }, { 'http.response.status_code': -0 }, { 'http.response.status_code': 201 },
+    { 'extra': 'x' }, { 'list': ['a', 'c'] }, { 'list': 'now a string' }, { 'agentrail.agent.id': 'other-agent' },
+  ];
+  const span = spanFor(rnd(21), 0);
+  const auths = [{ id: 'billing-agent', method: 'bearer' }, { id: 'billing-agent', method: 'mtls' }, null];
+  let n = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const v of variants) {
+      for (const same of [false, true]) {
+        const ctx = { via: 'collector' as const, authenticated: auths[n % 3]!, receivedAt: `2026-01-01T00:00:0${n % 2}.000000000Z` };
+        const record = toAuditRecord({ ...span, name: n % 4 === 0 ? 'other name' : span.name, attributes: { ...base, ...v }, status: { code: (n % 3) as 0 | 1 | 2 } }, ctx)!.record;
+        n++;
+        const text = utf8(encodeRecord(record));
+        assert.equal(text, reference(record), `variant ${JSON.stringify(v)}, repeated ${same}`);
+        assert.equal(utf8(encodeRecordWithHash(record).bytes), text);
+      }
+    }
+  }
+  // a value inside an attribute changed between two encodings of the same record
+  const record = toAuditRecord({ ...span, attributes: { ...base, 'list': ['a'] } }, { via: 'collector' })!.record;
+  const first = utf8(encodeRecord(record));
+  (record.attributes.list as string[]).push('b');
+  assert.notEqual(utf8(encodeRecord(record)), first);
+  assert.equal(utf8(encodeRecord(record)), reference(record));
+});
+
+test('large records and many records in a row get exact bytes and leaf hashes', () => {
+  const span = spanFor(rnd(31), 0);
+  const records: AuditRecord[] = [];
+  for (let i = 0; i < 400; i++) {
+    const big = i % 50 === 0; // some records far larger than the rest (several 4,000-character attributes)
+    const attributes = { ...span.attributes, 'gen_ai.tool.call.id': `call_${i}`, ...(big ? { a: 'é'.repeat(4000), b: 'x'.repeat(4000), c: '日'.repeat(4000) } : {}) };
+    records.push(toAuditRecord({ ...span, attributes }, { via: 'collector' })!.record);
+  }
+  const encoded = records.map((r) => encodeRecordWithHash(r));
+  // checked after all were encoded: a later record must not overwrite an earlier one's bytes
+  records.forEach((r, i) => {
+    assert.equal(utf8(encoded[i]!.bytes), reference(r));
+    assert.equal(encoded[i]!.recordHash, Buffer.from(leafHash(encoded[i]!.bytes)).toString('hex'));
+    assert.deepEqual(encoded[i]!.leafHash, leafHash(encoded[i]!.bytes));
+  });
+});

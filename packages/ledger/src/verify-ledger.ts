@@ -2,18 +2,18 @@
 // every stored subtree hash, the latest checkpoint's signature and root, and (with a state file)
 // consistency with the last checkpoint this verifier trusted, which it then advances.
 import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
-import { CompactRange } from './compact-range.js';
 import { LedgerError, VerificationError } from './errors.js';
-import { bytesEqual, leafHash } from './hash.js';
+import { bytesEqual, emptyRoot } from './hash.js';
 import { openNote, type NoteSignature } from './note.js';
-import { readChunks, type Chunk } from './file-store/chunks.js';
-import { LeafCheckPool } from './leaf-hash-pool.js';
-import { availableParallelism } from 'node:os';
 import { checkpointOfNote, readCheckpointNote } from './file-store/checkpoint-file.js';
 import { writeFileDurable } from './file-store/durable.js';
-import { ENTRIES_FILE, INDEX_FILE, INDEX_RECORD, TREE_RECORD, readEnd, treeFile } from './file-store/layout.js';
+import { ENTRIES_FILE, INDEX_FILE, INDEX_RECORD, TREE_RECORD, treeFile } from './file-store/layout.js';
+import { TreeEdge } from './tree-edge.js';
+import { CHUNK_BITS, CHUNK_ENTRIES, type ChunkResult } from './verify-chunk.js';
+import { InProcessRunner, WorkerPool, type ChunkRunner, type WorkerSetup } from './verify-pool.js';
 
 export interface VerifyLedgerOptions {
   verifierKeys: readonly string[];
@@ -38,6 +38,8 @@ export interface VerifyReport {
 
 /** Below this many entries, worker threads cost more than they save. */
 const PARALLEL_FROM = 20_000;
+/** Each worker holds ~6 MiB of buffers and its own heap: past this, reads limit more than hashing. */
+const MAX_WORKERS = 8;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -54,12 +56,6 @@ async function readTrusted(path: string): Promise<{ note: string; cp: Checkpoint
   } catch (cause) {
     throw new VerificationError('ERR_STATE_MISMATCH', `Trusted state file ${path} does not hold a checkpoint.`, { cause });
   }
-}
-
-/** One stored tree level: its file and how many hashes it held when verification started. */
-interface StoredLevel {
-  fh: FileHandle;
-  count: number;
 }
 
 export async function verifyLedger(dir: string, options: VerifyLedgerOptions): Promise<VerifyReport> {
@@ -92,9 +88,11 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
     }
   }
 
-  const levels: StoredLevel[] = [];
   const handles: FileHandle[] = [];
+  let runner: ChunkRunner | undefined;
   try {
+    const levels: Array<FileHandle | undefined> = [];
+    const levelCounts: number[] = [0];
     for (let level = 1; level < 64; level++) {
       let fh: FileHandle;
       try {
@@ -103,7 +101,8 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
         break;
       }
       handles.push(fh);
-      levels[level] = { fh, count: Math.floor((await fh.stat()).size / TREE_RECORD) };
+      levels[level] = fh;
+      levelCounts[level] = Math.floor((await fh.stat()).size / TREE_RECORD);
     }
     const index = await openLedgerFile(dir, INDEX_FILE);
     handles.push(index);
@@ -111,122 +110,81 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
     handles.push(entries);
     const size = Math.floor((await index.stat()).size / INDEX_RECORD);
     const entriesSize = (await entries.stat()).size;
-    const storedBeyond = levels.some((r, level) => r && r.count > Math.floor(size / 2 ** level));
+    const storedBeyond = levelCounts.some((count, level) => level > 0 && count > Math.floor(size / 2 ** level));
 
-    const range = new CompactRange();
     const trustedSize = trusted?.cp.size ?? -1;
     // A prefix that differs from the trusted checkpoint is a fork only if the signed checkpoint
     // commits to it; otherwise the entries were altered (root mismatch), reported at cp.size.
     let forkEvidence: VerificationError | undefined;
-    const checkRoots = (): void => {
-      const n = range.size;
+    const checkRoots = (n: number, root: () => Uint8Array): void => {
       if (n === trustedSize && trusted && n !== cp.size) {
-        const root = range.root();
-        if (!bytesEqual(root, trusted.cp.rootHash)) {
-          forkEvidence = new VerificationError('ERR_LOG_FORKED', `The log forked: the signed checkpoint of size ${cp.size} does not extend the trusted checkpoint of size ${n}.`, { expected: trusted.cp.rootHash, computed: root });
+        const r = root();
+        if (!bytesEqual(r, trusted.cp.rootHash)) {
+          forkEvidence = new VerificationError('ERR_LOG_FORKED', `The log forked: the signed checkpoint of size ${cp.size} does not extend the trusted checkpoint of size ${n}.`, { expected: trusted.cp.rootHash, computed: r });
         }
       }
       if (n === cp.size) {
-        const root = range.root();
-        if (!bytesEqual(root, cp.rootHash)) {
-          throw new VerificationError('ERR_CHECKPOINT_ROOT_MISMATCH', `The entries do not match the signed checkpoint root of size ${n}.`, { expected: cp.rootHash, computed: root });
+        const r = root();
+        if (!bytesEqual(r, cp.rootHash)) {
+          throw new VerificationError('ERR_CHECKPOINT_ROOT_MISMATCH', `The entries do not match the signed checkpoint root of size ${n}.`, { expected: cp.rootHash, computed: r });
         }
         if (forkEvidence) throw forkEvidence;
       }
     };
     options.onProgress?.(0, size);
-    checkRoots();
-    // Stored subtree hashes for the current chunk, per level: [lo, lo + buf.length / 32).
-    const stored: Array<{ lo: number; buf: Buffer } | undefined> = [];
-    const sink = (level: number, idx: number, hash: Uint8Array): void => {
-      const first = idx * 2 ** level;
-      const have = stored[level];
-      const count = levels[level]?.count ?? 0;
-      if (!have || idx >= count) {
+    checkRoots(0, emptyRoot);
+
+    // Chunks are checked out of order on the workers and joined here in order. `edge` holds
+    // the right edge of the tree over the chunks checked so far (levels >= CHUNK_BITS).
+    const edge = new TreeEdge(async (level, idx, computed) => {
+      const from = idx * 2 ** level;
+      const fh = levels[level];
+      if (!fh || idx >= (levelCounts[level] ?? 0)) {
         if (idx < Math.floor(cp.size / 2 ** level)) {
-          throw new VerificationError('ERR_TREE_HASH_MISMATCH', `Stored tree hash ${level}/${idx} is missing although the checkpoint covers it.`, { index: first });
+          throw new VerificationError('ERR_TREE_HASH_MISMATCH', `Stored tree hash ${level}/${idx} is missing although the checkpoint covers it.`, { index: from });
         }
         return;
       }
-      const o = (idx - have.lo) * TREE_RECORD;
-      const want = have.buf.subarray(o, o + TREE_RECORD);
-      if (!bytesEqual(want, hash)) {
+      const want = Buffer.alloc(TREE_RECORD);
+      await fh.read(want, 0, TREE_RECORD, idx * TREE_RECORD);
+      if (!bytesEqual(want, computed)) {
         if (storedBeyond) {
-          throw new VerificationError('ERR_ENTRY_MISSING', `Entries were removed: stored tree hashes describe more entries than the log holds, first difference at entry ${first}.`, { index: first, expected: want, computed: hash });
+          throw new VerificationError('ERR_ENTRY_MISSING', `Entries were removed: stored tree hashes describe more entries than the log holds, first difference at entry ${from}.`, { index: from, expected: want, computed });
         }
-        throw new VerificationError('ERR_TREE_HASH_MISMATCH', `Stored tree hash ${level}/${idx} (entries from ${first}) does not match the entries.`, { index: first, expected: want, computed: hash });
+        throw new VerificationError('ERR_TREE_HASH_MISMATCH', `Stored tree hash ${level}/${idx} (entries from ${from}) does not match the entries.`, { index: from, expected: want, computed });
       }
+    });
+    const setup: WorkerSetup = {
+      files: { index: index.fd, entries: entries.fd, levels: levelCounts.map((_, level) => levels[level]?.fd ?? -1) },
+      context: { size, entriesSize, levelCounts, checkpointSize: cp.size, storedBeyond },
     };
-    const threads = availableParallelism();
-    const pool = size >= PARALLEL_FROM && threads > 1 ? new LeafCheckPool(threads) : undefined;
-    try {
-      const chunks = readChunks(index, entries, 0, size, entriesSize, pool ? LeafCheckPool.alloc : undefined)[Symbol.asyncIterator]();
-      // With workers, `firstBad` is the first entry whose leaf check failed there (-1: none);
-      // entries before it have their recorded leaf hash confirmed. Two chunks stay in flight
-      // (reads chained in order, checks on the workers) while the main thread builds the tree.
-      type Prepared = { chunk: Chunk; firstBad: number | undefined } | undefined;
-      const ahead: Promise<Prepared>[] = [];
-      let lastRead: Promise<unknown> = Promise.resolve();
-      const enqueue = (): void => {
-        const read = lastRead.then(() => chunks.next());
-        lastRead = read.catch(() => {});
-        const p = read.then(async (r): Promise<Prepared> => {
-          if (r.done) return undefined;
-          const chunk = r.value;
-          return { chunk, firstBad: pool ? await pool.check(chunk.index, chunk.count, chunk.data, chunk.dataStart) : undefined };
-        });
-        p.catch(() => {}); // surfaced when awaited; avoid an unhandled rejection if we throw first
-        ahead.push(p);
-      };
-      enqueue();
-      if (pool) enqueue();
-      for (;;) {
-        const cur = await ahead.shift()!;
-        if (!cur) break;
-        enqueue();
-        const { chunk, firstBad } = cur;
-        const chunkEnd = chunk.first + chunk.count;
-        for (let level = 1; level < levels.length; level++) {
-          const reader = levels[level];
-          if (!reader) continue;
-          const lo = Math.floor(chunk.first / 2 ** level);
-          const hi = Math.min(Math.floor(chunkEnd / 2 ** level), reader.count);
-          if (hi <= lo) {
-            stored[level] = undefined;
-            continue;
-          }
-          const buf = Buffer.alloc((hi - lo) * TREE_RECORD);
-          await reader.fh.read(buf, 0, buf.length, lo * TREE_RECORD);
-          stored[level] = { lo, buf };
-        }
-        let start = chunk.dataStart;
-        for (let i = 0; i < chunk.count; i++) {
-          const at = chunk.first + i;
-          const end = readEnd(chunk.index, i * INDEX_RECORD);
-          if (end < start) {
-            throw new VerificationError('ERR_ENTRY_CHANGED', `Entry ${at} has a broken offset in the index.`, { index: at });
-          }
-          if (end - chunk.dataStart > chunk.data.length) {
-            throw new VerificationError('ERR_ENTRY_MISSING', `Entry ${at} is missing: the entries file ends before it.`, { index: at });
-          }
-          const storedLeaf = chunk.index.subarray(i * INDEX_RECORD + 8, (i + 1) * INDEX_RECORD);
-          let leaf: Uint8Array = storedLeaf;
-          // Hash here without workers, and from a worker's first failure on (it stopped there).
-          if (firstBad === undefined || (firstBad >= 0 && i >= firstBad)) {
-            leaf = leafHash(chunk.data.subarray(start - chunk.dataStart, end - chunk.dataStart));
-            if (!bytesEqual(leaf, storedLeaf)) throw leafMismatch(chunk.index, chunk.count, chunk.first, at, leaf, storedLeaf);
-          }
-          start = end;
-          range.append(leaf, sink);
-          checkRoots();
-        }
-        options.onProgress?.(chunkEnd, size);
+    const threads = Math.min(availableParallelism(), MAX_WORKERS);
+    runner = size >= PARALLEL_FROM && threads > 1 ? new WorkerPool(threads, setup) : new InProcessRunner(setup);
+    const chunks = Math.ceil(size / CHUNK_ENTRIES);
+    const inFlight = new Map<number, Promise<ChunkResult>>();
+    const window = runner instanceof WorkerPool ? 2 * threads : 1;
+    let next = 0;
+    for (let c = 0; c < chunks; c++) {
+      for (; next < chunks && next < c + window; next++) {
+        const first = next * CHUNK_ENTRIES;
+        const last = Math.min(first + CHUNK_ENTRIES, size);
+        const probes = [cp.size, trustedSize].filter((n) => n > first && n < last);
+        const p = runner.run({ chunk: next, probes });
+        p.catch(() => {}); // surfaced when awaited; avoids an unhandled rejection if we stop first
+        inFlight.set(next, p);
       }
-    } finally {
-      await pool?.close();
-    }
-    if (range.size < size) {
-      throw new VerificationError('ERR_ENTRY_MISSING', `Entry ${range.size} is missing: the entries file ends before it.`, { index: range.size });
+      const r = await inFlight.get(c)!;
+      inFlight.delete(c);
+      for (const probe of r.probes) checkRoots(probe.size, () => edge.rootWith(probe.hashes));
+      if (r.failure) {
+        const { code, message, ...details } = r.failure;
+        throw new VerificationError(code, message, details);
+      }
+      const end = Math.min((c + 1) * CHUNK_ENTRIES, size);
+      if (end - c * CHUNK_ENTRIES === CHUNK_ENTRIES) await edge.append(CHUNK_BITS, c, r.hashes);
+      else edge.setTail(r.hashes);
+      checkRoots(end, () => edge.rootWith());
+      options.onProgress?.(end, size);
     }
     if (cp.size > size) {
       throw new VerificationError('ERR_LOG_TRUNCATED', `The log was truncated: it holds ${size} entries but its checkpoint covers ${cp.size}.`, { index: size });
@@ -245,6 +203,8 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
     if (options.trustedStatePath) report.trusted = { previousSize: trusted ? trusted.cp.size : null, size: cp.size };
     return report;
   } finally {
+    // Workers read through these descriptors: stop them before closing.
+    await runner?.close().catch(() => {});
     for (const fh of handles) await fh.close().catch(() => {});
   }
 }
@@ -256,15 +216,3 @@ async function openLedgerFile(dir: string, name: string): Promise<FileHandle> {
     throw new LedgerError('ERR_LEDGER_NOT_FOUND', `Cannot read ${name} in ${dir}: ${(cause as Error).message}.`, { cause });
   }
 }
-
-// A changed leaf whose hash belongs to another stored position means entries were swapped.
-function leafMismatch(index: Buffer, count: number, first: number, at: number, leaf: Uint8Array, stored: Uint8Array): VerificationError {
-  for (let j = 0; j < count; j++) {
-    if (first + j === at) continue;
-    if (bytesEqual(leaf, index.subarray(j * INDEX_RECORD + 8, (j + 1) * INDEX_RECORD))) {
-      return new VerificationError('ERR_ENTRY_REORDERED', `Entry ${at} holds the bytes of entry ${first + j}: entries were reordered.`, { index: at, expected: stored, computed: leaf });
-    }
-  }
-  return new VerificationError('ERR_ENTRY_CHANGED', `Entry ${at} was changed: its bytes no longer match its recorded hash.`, { index: at, expected: stored, computed: leaf });
-}
-

@@ -108,8 +108,14 @@ test('a second writer is refused with ERR_LEDGER_LOCKED; a dead writer does not 
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((r) => child.once('exit', r));
+  // Wait for an acknowledged append, not just the writer's "ready" line: under load the kill
+  // could otherwise land before anything was appended.
   await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/^\d+ \d+$/m.test(out)) resolve();
+    });
     child.once('exit', (code, signal) => reject(new Error(`writer exited early (${code ?? signal}): ${stderr}`)));
   });
   await assert.rejects(openFileLedger(dir, { signerKey: key.signerKey }), ledgerCode('ERR_LEDGER_LOCKED'));

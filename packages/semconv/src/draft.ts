@@ -5,14 +5,38 @@ import type {
   DelegationEntry,
 } from './types.js';
 
-export type DraftField =
-  | 'agent.id' | 'agent.name' | 'agent.version' | 'agent.instanceId' | 'agent.owner'
-  | 'agent.credentialId' | 'agent.model' | 'agent.provider'
-  | 'principal.id' | 'principal.type' | 'principal.tenant'
-  | 'session.conversationId' | 'session.sessionId'
-  | 'tool.name' | 'tool.callId' | 'tool.type'
-  | 'resource.type' | 'resource.id'
-  | 'action.kind' | 'action.risk' | 'error.type';
+/**
+ * The AgentAction fields adapters fill, as indexes into ActionDraft.fields. Numbers, not names:
+ * each field is read and written through one shared site in take/put, and an indexed array
+ * access there stays fast where a lookup by many property names would be megamorphic.
+ */
+export const F = {
+  AGENT_ID: 0,
+  AGENT_NAME: 1,
+  AGENT_VERSION: 2,
+  AGENT_INSTANCE_ID: 3,
+  AGENT_OWNER: 4,
+  AGENT_CREDENTIAL_ID: 5,
+  AGENT_MODEL: 6,
+  AGENT_PROVIDER: 7,
+  PRINCIPAL_ID: 8,
+  PRINCIPAL_TYPE: 9,
+  PRINCIPAL_TENANT: 10,
+  SESSION_CONVERSATION_ID: 11,
+  SESSION_SESSION_ID: 12,
+  TOOL_NAME: 13,
+  TOOL_CALL_ID: 14,
+  TOOL_TYPE: 15,
+  RESOURCE_TYPE: 16,
+  RESOURCE_ID: 17,
+  ACTION_KIND: 18,
+  ACTION_RISK: 19,
+  ERROR_TYPE: 20,
+} as const;
+
+export type DraftField = (typeof F)[keyof typeof F];
+
+const FIELD_COUNT = 21;
 
 /** A scalar attribute as a non-empty string, or null. */
 export function scalarString(v: AttributeValue | undefined): string | null {
@@ -22,19 +46,13 @@ export function scalarString(v: AttributeValue | undefined): string | null {
   return null;
 }
 
-/** Field values by name; a plain object with every field present keeps one hidden class. */
-export type DraftFields = Record<DraftField, string | null>;
+/** Field values by DraftField index; null until an adapter sets one. */
+export type DraftFields = (string | null)[];
 
 function emptyFields(): DraftFields {
-  return {
-    'agent.id': null, 'agent.name': null, 'agent.version': null, 'agent.instanceId': null, 'agent.owner': null,
-    'agent.credentialId': null, 'agent.model': null, 'agent.provider': null,
-    'principal.id': null, 'principal.type': null, 'principal.tenant': null,
-    'session.conversationId': null, 'session.sessionId': null,
-    'tool.name': null, 'tool.callId': null, 'tool.type': null,
-    'resource.type': null, 'resource.id': null,
-    'action.kind': null, 'action.risk': null, 'error.type': null,
-  };
+  const fields: DraftFields = [];
+  for (let i = 0; i < FIELD_COUNT; i++) fields.push(null);
+  return fields;
 }
 
 export class ActionDraft {
@@ -52,18 +70,15 @@ export class ActionDraft {
 
   constructor(readonly attributes: Attributes, readonly spanName: string) {}
 
-  str(key: string): string | null {
-    return scalarString(this.attributes[key]);
-  }
-
-  has(key: string): boolean {
-    return this.attributes[key] !== undefined;
-  }
-
-  /** Take `field` from attribute `key` unless a higher-precedence convention already set it. */
-  take(field: DraftField, key: string): boolean {
+  /**
+   * Take `field` from the value of attribute `key` unless a higher-precedence convention already
+   * set it. Adapters read the value themselves (`d.attributes[KEY]`, one read site per name):
+   * V8 then keeps each lookup monomorphic, where one shared lookup site would be megamorphic and
+   * several times slower — this runs about eighty times per span.
+   */
+  take(field: DraftField, value: AttributeValue | undefined, key: string): boolean {
     if (this.fields[field] !== null) return false;
-    const v = this.str(key);
+    const v = scalarString(value);
     if (v === null) return false;
     this.fields[field] = v;
     this.consumed.push(key);
@@ -78,7 +93,7 @@ export class ActionDraft {
   }
 
   get(field: DraftField): string | null {
-    return this.fields[field];
+    return this.fields[field] ?? null;
   }
 
   classify(operation: ActionOperation, by: Convention): void {

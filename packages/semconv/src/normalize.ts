@@ -3,7 +3,7 @@
 import { ATTR_AGENTRAIL_AGENT_ID, ATTR_AGENTRAIL_AGENT_NAME, ATTR_AGENTRAIL_AGENT_VERSION } from './attributes/agentrail.js';
 import { ATTR_GEN_AI_AGENT_ID, ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_AGENT_VERSION } from './attributes/genai.js';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME } from './attributes/general.js';
-import { ActionDraft, scalarString, type DraftField } from './draft.js';
+import { ActionDraft, F, scalarString } from './draft.js';
 import type { ConventionAdapter } from './adapters/adapter.js';
 import { agentrailAdapter } from './adapters/agentrail.js';
 import { otelGenAiAdapter } from './adapters/otel-genai.js';
@@ -27,18 +27,15 @@ const ADAPTERS: readonly ConventionAdapter[] = [
 
 // Resource attributes fill identity fields the span left empty (an agent process often puts its
 // identity on the resource). They do not make a span an agent action by themselves.
-const RESOURCE_FALLBACK: ReadonlyArray<readonly [DraftField, string]> = [
-  ['agent.id', ATTR_AGENTRAIL_AGENT_ID],
-  ['agent.id', ATTR_GEN_AI_AGENT_ID],
-  ['agent.name', ATTR_AGENTRAIL_AGENT_NAME],
-  ['agent.name', ATTR_GEN_AI_AGENT_NAME],
-  ['agent.version', ATTR_AGENTRAIL_AGENT_VERSION],
-  ['agent.version', ATTR_GEN_AI_AGENT_VERSION],
-  ['agent.instanceId', ATTR_SERVICE_INSTANCE_ID],
-];
-
-function fromResource(d: ActionDraft, resource: Attributes): void {
-  for (const [field, key] of RESOURCE_FALLBACK) d.put(field, scalarString(resource[key]));
+// One literal lookup per name (see ActionDraft.take on why not a loop over a name list).
+function fromResource(d: ActionDraft, r: Attributes): void {
+  d.put(F.AGENT_ID, scalarString(r[ATTR_AGENTRAIL_AGENT_ID]));
+  d.put(F.AGENT_ID, scalarString(r[ATTR_GEN_AI_AGENT_ID]));
+  d.put(F.AGENT_NAME, scalarString(r[ATTR_AGENTRAIL_AGENT_NAME]));
+  d.put(F.AGENT_NAME, scalarString(r[ATTR_GEN_AI_AGENT_NAME]));
+  d.put(F.AGENT_VERSION, scalarString(r[ATTR_AGENTRAIL_AGENT_VERSION]));
+  d.put(F.AGENT_VERSION, scalarString(r[ATTR_GEN_AI_AGENT_VERSION]));
+  d.put(F.AGENT_INSTANCE_ID, scalarString(r[ATTR_SERVICE_INSTANCE_ID]));
 }
 
 /**
@@ -56,13 +53,12 @@ export function normalizeSpan(span: SpanView): AgentAction | null {
   if (d.operation === null || d.operationBy === null) return null;
   fromResource(d, span.resource);
 
-  const f = d.fields;
-  const toolName = f['tool.name'];
-  const toolCallId = f['tool.callId'];
-  const resourceType = f['resource.type'];
-  const resourceId = f['resource.id'];
-  const principalId = f['principal.id'];
-  let errorType = f['error.type'];
+  const toolName = d.get(F.TOOL_NAME);
+  const toolCallId = d.get(F.TOOL_CALL_ID);
+  const resourceType = d.get(F.RESOURCE_TYPE);
+  const resourceId = d.get(F.RESOURCE_ID);
+  const principalId = d.get(F.PRINCIPAL_ID);
+  let errorType = d.get(F.ERROR_TYPE);
   // OTel: error.type SHOULD be set on errors; fall back to the status so errors are never "ok"
   if (errorType === null && span.status.code === 2) errorType = '_OTHER';
   return {
@@ -70,32 +66,32 @@ export function normalizeSpan(span: SpanView): AgentAction | null {
     conventions: d.conventions,
     operation: d.operation,
     agent: {
-      id: f['agent.id'],
-      name: f['agent.name'],
-      version: f['agent.version'],
-      instanceId: f['agent.instanceId'],
-      owner: f['agent.owner'],
-      credentialId: f['agent.credentialId'],
-      model: f['agent.model'],
-      provider: f['agent.provider'],
+      id: d.get(F.AGENT_ID),
+      name: d.get(F.AGENT_NAME),
+      version: d.get(F.AGENT_VERSION),
+      instanceId: d.get(F.AGENT_INSTANCE_ID),
+      owner: d.get(F.AGENT_OWNER),
+      credentialId: d.get(F.AGENT_CREDENTIAL_ID),
+      model: d.get(F.AGENT_MODEL),
+      provider: d.get(F.AGENT_PROVIDER),
       service: scalarString(span.resource[ATTR_SERVICE_NAME]),
     },
     principal: {
       id: principalId,
-      type: (f['principal.type'] as PrincipalType | null) ?? (principalId !== null ? 'user' : null),
-      tenant: f['principal.tenant'],
+      type: (d.get(F.PRINCIPAL_TYPE) as PrincipalType | null) ?? (principalId !== null ? 'user' : null),
+      tenant: d.get(F.PRINCIPAL_TENANT),
       delegation: d.delegation ?? [],
     },
     session: {
-      conversationId: f['session.conversationId'],
-      sessionId: f['session.sessionId'],
+      conversationId: d.get(F.SESSION_CONVERSATION_ID),
+      sessionId: d.get(F.SESSION_SESSION_ID),
     },
     tool: toolName !== null || toolCallId !== null || d.operation === 'execute_tool'
-      ? { name: toolName, callId: toolCallId, type: f['tool.type'] }
+      ? { name: toolName, callId: toolCallId, type: d.get(F.TOOL_TYPE) }
       : null,
     resource: resourceType !== null || resourceId !== null ? { type: resourceType, id: resourceId } : null,
-    kind: (f['action.kind'] as ActionKind | null) ?? null,
-    risk: (f['action.risk'] as ActionRisk | null) ?? null,
+    kind: (d.get(F.ACTION_KIND) as ActionKind | null) ?? null,
+    risk: (d.get(F.ACTION_RISK) as ActionRisk | null) ?? null,
     authorization: d.authorization,
     approval: d.approval,
     errorType,

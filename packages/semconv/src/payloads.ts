@@ -64,16 +64,27 @@ const PREFIXES: ReadonlyArray<readonly [string, PayloadRole]> = [
   ['embedding.embeddings.', 'output'],
 ];
 
+// Attribute names repeat from span to span: each name's role is worked out once and remembered,
+// so the common case is one map lookup. Bounded, since senders choose the names.
+const ROLE_CACHE_LIMIT = 4096;
+const roleCache = new Map<string, PayloadRole | null>();
+
 /**
  * The payload role of an attribute key, or null when it is not a payload.
  * `gen_ai.prompt.name` (an MCP prompt's name) is not a payload.
  */
 export function payloadRole(key: string): PayloadRole | null {
+  const hit = roleCache.get(key);
+  if (hit !== undefined) return hit;
+  const role = computeRole(key);
+  if (roleCache.size >= ROLE_CACHE_LIMIT) roleCache.clear();
+  roleCache.set(key, role);
+  return role;
+}
+
+function computeRole(key: string): PayloadRole | null {
   const exact = EXACT.get(key);
   if (exact !== undefined) return exact;
-  const c = key.charCodeAt(0);
-  // cheap first-letter gate: every prefix starts with l, g, r or e
-  if (c !== 0x6c && c !== 0x67 && c !== 0x72 && c !== 0x65) return null;
   if (key === 'gen_ai.prompt.name') return null;
   for (const [prefix, role] of PREFIXES) if (key.startsWith(prefix)) return role;
   return null;

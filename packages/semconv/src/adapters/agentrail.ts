@@ -1,6 +1,6 @@
 // agentrail.* attributes: identity, principal, authorization, approval, resource, kind, risk.
 import * as A from '../attributes/agentrail.js';
-import type { ActionDraft } from '../draft.js';
+import { F, scalarString, type ActionDraft } from '../draft.js';
 import type { ActionApproval, AttributeValue, DelegationEntry, DelegationType } from '../types.js';
 import type { ConventionAdapter } from './adapter.js';
 
@@ -38,30 +38,31 @@ export function parseDelegationChain(v: AttributeValue | undefined): DelegationE
 export const agentrailAdapter: ConventionAdapter = {
   convention: 'agentrail',
   read(d: ActionDraft): boolean {
+    const a = d.attributes;
     let seen = false;
-    if (d.take('agent.id', A.ATTR_AGENTRAIL_AGENT_ID)) { seen = true; d.spanHasIdentity = true; }
-    if (d.take('agent.name', A.ATTR_AGENTRAIL_AGENT_NAME)) { seen = true; d.spanHasIdentity = true; }
-    seen = d.take('agent.version', A.ATTR_AGENTRAIL_AGENT_VERSION) || seen;
-    seen = d.take('agent.instanceId', A.ATTR_AGENTRAIL_AGENT_INSTANCE_ID) || seen;
-    seen = d.take('agent.owner', A.ATTR_AGENTRAIL_AGENT_OWNER) || seen;
-    seen = d.take('agent.credentialId', A.ATTR_AGENTRAIL_AGENT_CREDENTIAL_ID) || seen;
-    seen = d.take('principal.id', A.ATTR_AGENTRAIL_PRINCIPAL_ID) || seen;
-    const ptype = d.str(A.ATTR_AGENTRAIL_PRINCIPAL_TYPE);
+    if (d.take(F.AGENT_ID, a[A.ATTR_AGENTRAIL_AGENT_ID], A.ATTR_AGENTRAIL_AGENT_ID)) { seen = true; d.spanHasIdentity = true; }
+    if (d.take(F.AGENT_NAME, a[A.ATTR_AGENTRAIL_AGENT_NAME], A.ATTR_AGENTRAIL_AGENT_NAME)) { seen = true; d.spanHasIdentity = true; }
+    seen = d.take(F.AGENT_VERSION, a[A.ATTR_AGENTRAIL_AGENT_VERSION], A.ATTR_AGENTRAIL_AGENT_VERSION) || seen;
+    seen = d.take(F.AGENT_INSTANCE_ID, a[A.ATTR_AGENTRAIL_AGENT_INSTANCE_ID], A.ATTR_AGENTRAIL_AGENT_INSTANCE_ID) || seen;
+    seen = d.take(F.AGENT_OWNER, a[A.ATTR_AGENTRAIL_AGENT_OWNER], A.ATTR_AGENTRAIL_AGENT_OWNER) || seen;
+    seen = d.take(F.AGENT_CREDENTIAL_ID, a[A.ATTR_AGENTRAIL_AGENT_CREDENTIAL_ID], A.ATTR_AGENTRAIL_AGENT_CREDENTIAL_ID) || seen;
+    seen = d.take(F.PRINCIPAL_ID, a[A.ATTR_AGENTRAIL_PRINCIPAL_ID], A.ATTR_AGENTRAIL_PRINCIPAL_ID) || seen;
+    const ptype = scalarString(a[A.ATTR_AGENTRAIL_PRINCIPAL_TYPE]);
     if (ptype !== null && DELEGATION_TYPES.has(ptype)) {
-      d.put('principal.type', ptype, A.ATTR_AGENTRAIL_PRINCIPAL_TYPE);
+      d.put(F.PRINCIPAL_TYPE, ptype, A.ATTR_AGENTRAIL_PRINCIPAL_TYPE);
       seen = true;
     }
-    seen = d.take('principal.tenant', A.ATTR_AGENTRAIL_PRINCIPAL_TENANT) || seen;
-    seen = d.take('resource.type', A.ATTR_AGENTRAIL_RESOURCE_TYPE) || seen;
-    seen = d.take('resource.id', A.ATTR_AGENTRAIL_RESOURCE_ID) || seen;
-    const kind = d.str(A.ATTR_AGENTRAIL_ACTION_KIND);
+    seen = d.take(F.PRINCIPAL_TENANT, a[A.ATTR_AGENTRAIL_PRINCIPAL_TENANT], A.ATTR_AGENTRAIL_PRINCIPAL_TENANT) || seen;
+    seen = d.take(F.RESOURCE_TYPE, a[A.ATTR_AGENTRAIL_RESOURCE_TYPE], A.ATTR_AGENTRAIL_RESOURCE_TYPE) || seen;
+    seen = d.take(F.RESOURCE_ID, a[A.ATTR_AGENTRAIL_RESOURCE_ID], A.ATTR_AGENTRAIL_RESOURCE_ID) || seen;
+    const kind = scalarString(a[A.ATTR_AGENTRAIL_ACTION_KIND]);
     if (kind === 'read' || kind === 'write' || kind === 'send' || kind === 'delete' || kind === 'execute') {
-      d.put('action.kind', kind, A.ATTR_AGENTRAIL_ACTION_KIND);
+      d.put(F.ACTION_KIND, kind, A.ATTR_AGENTRAIL_ACTION_KIND);
       seen = true;
     }
-    const risk = d.str(A.ATTR_AGENTRAIL_ACTION_RISK);
+    const risk = scalarString(a[A.ATTR_AGENTRAIL_ACTION_RISK]);
     if (risk === 'low' || risk === 'medium' || risk === 'high') {
-      d.put('action.risk', risk, A.ATTR_AGENTRAIL_ACTION_RISK);
+      d.put(F.ACTION_RISK, risk, A.ATTR_AGENTRAIL_ACTION_RISK);
       seen = true;
     }
 
@@ -72,14 +73,14 @@ export const agentrailAdapter: ConventionAdapter = {
       seen = true;
     }
 
-    const decision = d.str(A.ATTR_AGENTRAIL_AUTHZ_DECISION);
+    const decision = scalarString(a[A.ATTR_AGENTRAIL_AUTHZ_DECISION]);
     if (decision !== null && DECISIONS.has(decision)) {
       d.authorization = {
         decision: decision as 'allow' | 'deny',
-        policyId: d.str(A.ATTR_AGENTRAIL_AUTHZ_POLICY_ID),
-        policyVersion: d.str(A.ATTR_AGENTRAIL_AUTHZ_POLICY_VERSION),
+        policyId: scalarString(a[A.ATTR_AGENTRAIL_AUTHZ_POLICY_ID]),
+        policyVersion: scalarString(a[A.ATTR_AGENTRAIL_AUTHZ_POLICY_VERSION]),
         scopes: stringList(d.attributes[A.ATTR_AGENTRAIL_AUTHZ_SCOPES]),
-        reason: d.str(A.ATTR_AGENTRAIL_AUTHZ_REASON),
+        reason: scalarString(a[A.ATTR_AGENTRAIL_AUTHZ_REASON]),
       };
       d.consumed.push(
         A.ATTR_AGENTRAIL_AUTHZ_DECISION, A.ATTR_AGENTRAIL_AUTHZ_POLICY_ID, A.ATTR_AGENTRAIL_AUTHZ_POLICY_VERSION,
@@ -88,14 +89,14 @@ export const agentrailAdapter: ConventionAdapter = {
       seen = true;
     }
 
-    const status = d.str(A.ATTR_AGENTRAIL_APPROVAL_STATUS);
+    const status = scalarString(a[A.ATTR_AGENTRAIL_APPROVAL_STATUS]);
     if (status !== null && APPROVAL_STATUSES.has(status)) {
       d.approval = {
         status: status as ActionApproval['status'],
-        approverId: d.str(A.ATTR_AGENTRAIL_APPROVAL_APPROVER_ID),
-        approvalId: d.str(A.ATTR_AGENTRAIL_APPROVAL_ID),
-        time: d.str(A.ATTR_AGENTRAIL_APPROVAL_TIME),
-        argsDigest: d.str(A.ATTR_AGENTRAIL_APPROVAL_ARGS_DIGEST),
+        approverId: scalarString(a[A.ATTR_AGENTRAIL_APPROVAL_APPROVER_ID]),
+        approvalId: scalarString(a[A.ATTR_AGENTRAIL_APPROVAL_ID]),
+        time: scalarString(a[A.ATTR_AGENTRAIL_APPROVAL_TIME]),
+        argsDigest: scalarString(a[A.ATTR_AGENTRAIL_APPROVAL_ARGS_DIGEST]),
       };
       d.consumed.push(
         A.ATTR_AGENTRAIL_APPROVAL_STATUS, A.ATTR_AGENTRAIL_APPROVAL_APPROVER_ID, A.ATTR_AGENTRAIL_APPROVAL_ID,

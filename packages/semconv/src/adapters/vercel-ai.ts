@@ -1,7 +1,7 @@
 // Vercel AI SDK telemetry (`ai.*`, v5/v6). v7 writes `gen_ai.*`, read by the GenAI adapter.
 import * as A from '../attributes/agentrail.js';
 import * as V from '../attributes/vercel-ai.js';
-import type { ActionDraft } from '../draft.js';
+import { F, scalarString, type ActionDraft } from '../draft.js';
 import type { ActionOperation } from '../types.js';
 import type { ConventionAdapter } from './adapter.js';
 
@@ -50,38 +50,39 @@ const PRINCIPAL_TYPES = new Set(['user', 'agent', 'service']);
 export const vercelAiAdapter: ConventionAdapter = {
   convention: 'vercel_ai',
   read(d: ActionDraft): boolean {
-    const opId = d.str(V.ATTR_AI_OPERATION_ID);
-    const hasTool = d.has(V.ATTR_AI_TOOL_CALL_NAME);
-    if (opId === null && !hasTool && !d.has(V.ATTR_AI_MODEL_ID) && !d.has(V.ATTR_AI_TELEMETRY_FUNCTION_ID)) return false;
+    const a = d.attributes;
+    const opId = scalarString(a[V.ATTR_AI_OPERATION_ID]);
+    const hasTool = a[V.ATTR_AI_TOOL_CALL_NAME] !== undefined;
+    if (opId === null && !hasTool && a[V.ATTR_AI_MODEL_ID] === undefined && a[V.ATTR_AI_TELEMETRY_FUNCTION_ID] === undefined) return false;
     // functionId names the calling function; the agent's own name when nothing better exists
-    d.take('agent.model', V.ATTR_AI_MODEL_ID);
-    d.take('agent.provider', V.ATTR_AI_MODEL_PROVIDER);
+    d.take(F.AGENT_MODEL, a[V.ATTR_AI_MODEL_ID], V.ATTR_AI_MODEL_ID);
+    d.take(F.AGENT_PROVIDER, a[V.ATTR_AI_MODEL_PROVIDER], V.ATTR_AI_MODEL_PROVIDER);
     if (hasTool) {
-      d.take('tool.name', V.ATTR_AI_TOOL_CALL_NAME);
-      d.take('tool.callId', V.ATTR_AI_TOOL_CALL_ID);
-      d.put('tool.type', 'function');
-      if (d.has(V.ATTR_AI_TOOL_CALL_ARGS)) d.toolArgumentsKey ??= V.ATTR_AI_TOOL_CALL_ARGS;
-      else if (d.has('ai.toolCall.input')) d.toolArgumentsKey ??= 'ai.toolCall.input';
+      d.take(F.TOOL_NAME, a[V.ATTR_AI_TOOL_CALL_NAME], V.ATTR_AI_TOOL_CALL_NAME);
+      d.take(F.TOOL_CALL_ID, a[V.ATTR_AI_TOOL_CALL_ID], V.ATTR_AI_TOOL_CALL_ID);
+      d.put(F.TOOL_TYPE, 'function');
+      if (a[V.ATTR_AI_TOOL_CALL_ARGS] !== undefined) d.toolArgumentsKey ??= V.ATTR_AI_TOOL_CALL_ARGS;
+      else if (a['ai.toolCall.input'] !== undefined) d.toolArgumentsKey ??= 'ai.toolCall.input';
     }
-    if (d.take('agent.id', KEY_AR_AGENT_ID)) d.spanHasIdentity = true;
-    d.take('agent.name', KEY_AR_AGENT_NAME);
-    d.take('agent.version', KEY_AR_AGENT_VERSION);
-    d.take('agent.owner', KEY_AR_AGENT_OWNER);
-    if (d.take('principal.id', KEY_AR_PRINCIPAL_ID)) {
-      const t = d.str(KEY_AR_PRINCIPAL_TYPE);
-      if (t !== null && PRINCIPAL_TYPES.has(t)) d.put('principal.type', t, KEY_AR_PRINCIPAL_TYPE);
+    if (d.take(F.AGENT_ID, a[KEY_AR_AGENT_ID], KEY_AR_AGENT_ID)) d.spanHasIdentity = true;
+    d.take(F.AGENT_NAME, a[KEY_AR_AGENT_NAME], KEY_AR_AGENT_NAME);
+    d.take(F.AGENT_VERSION, a[KEY_AR_AGENT_VERSION], KEY_AR_AGENT_VERSION);
+    d.take(F.AGENT_OWNER, a[KEY_AR_AGENT_OWNER], KEY_AR_AGENT_OWNER);
+    if (d.take(F.PRINCIPAL_ID, a[KEY_AR_PRINCIPAL_ID], KEY_AR_PRINCIPAL_ID)) {
+      const t = scalarString(a[KEY_AR_PRINCIPAL_TYPE]);
+      if (t !== null && PRINCIPAL_TYPES.has(t)) d.put(F.PRINCIPAL_TYPE, t, KEY_AR_PRINCIPAL_TYPE);
     }
-    d.take('principal.tenant', KEY_AR_PRINCIPAL_TENANT);
+    d.take(F.PRINCIPAL_TENANT, a[KEY_AR_PRINCIPAL_TENANT], KEY_AR_PRINCIPAL_TENANT);
     // Metadata conventions users commonly pass in experimental_telemetry.metadata
-    if (d.take('agent.id', KEY_agentId) || d.take('agent.id', KEY_agent_id)) d.spanHasIdentity = true;
-    d.take('agent.name', KEY_agentName);
-    d.take('agent.name', V.ATTR_AI_TELEMETRY_FUNCTION_ID);
-    if (d.take('principal.id', KEY_userId) || d.take('principal.id', KEY_user_id)) d.put('principal.type', 'user');
-    d.take('principal.tenant', KEY_tenantId);
-    d.take('session.sessionId', KEY_sessionId);
-    d.take('session.sessionId', KEY_session_id);
-    d.take('session.conversationId', KEY_conversationId);
-    d.take('session.conversationId', KEY_threadId);
+    if (d.take(F.AGENT_ID, a[KEY_agentId], KEY_agentId) || d.take(F.AGENT_ID, a[KEY_agent_id], KEY_agent_id)) d.spanHasIdentity = true;
+    d.take(F.AGENT_NAME, a[KEY_agentName], KEY_agentName);
+    d.take(F.AGENT_NAME, a[V.ATTR_AI_TELEMETRY_FUNCTION_ID], V.ATTR_AI_TELEMETRY_FUNCTION_ID);
+    if (d.take(F.PRINCIPAL_ID, a[KEY_userId], KEY_userId) || d.take(F.PRINCIPAL_ID, a[KEY_user_id], KEY_user_id)) d.put(F.PRINCIPAL_TYPE, 'user');
+    d.take(F.PRINCIPAL_TENANT, a[KEY_tenantId], KEY_tenantId);
+    d.take(F.SESSION_SESSION_ID, a[KEY_sessionId], KEY_sessionId);
+    d.take(F.SESSION_SESSION_ID, a[KEY_session_id], KEY_session_id);
+    d.take(F.SESSION_CONVERSATION_ID, a[KEY_conversationId], KEY_conversationId);
+    d.take(F.SESSION_CONVERSATION_ID, a[KEY_threadId], KEY_threadId);
     if (opId !== null) {
       const op = OPERATIONS[opId];
       if (op !== undefined) d.classify(op, 'vercel_ai');
