@@ -4,7 +4,8 @@
 // v1.x). It applies the same limits as toNeutralSpans and yields the same spans for every
 // request the two-step path (decodeTraceRequestProto + toNeutralSpans) accepts; it is stricter
 // only on encodings no OTLP encoder produces (groups, a singular message field sent twice, two
-// members of one AnyValue, lengths over 2^32). A differential fuzz test holds it to that.
+// members of one AnyValue, a length of 2^32 or more, which protobufjs would wrap). A differential
+// fuzz test (test/proto-to-neutral.test.ts) holds it to that.
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
 import { OtlpDecodeError } from './errors.js';
@@ -63,7 +64,7 @@ class ProtoSpanReader {
     let r = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 10 /* 1:LEN */) {
+      if (t === tag(1, LEN)) {
         const sub = this.lengthEnd(end);
         try {
           this.resourceSpans(sub, spans);
@@ -82,7 +83,7 @@ class ProtoSpanReader {
     let s = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 10 /* 1:LEN */) {
+      if (t === tag(1, LEN)) {
         if (resource) throw new OtlpDecodeError('resource sent twice', 'resource');
         const sub = this.lengthEnd(end);
         try {
@@ -90,7 +91,7 @@ class ProtoSpanReader {
         } catch (err) {
           throw located(err, 'resource');
         }
-      } else if (t === 18 /* 2:LEN */) {
+      } else if (t === tag(2, LEN)) {
         const sub = this.lengthEnd(end);
         try {
           this.scopeSpans(sub, out);
@@ -98,7 +99,7 @@ class ProtoSpanReader {
           throw located(err, `scopeSpans[${s}]`);
         }
         s++;
-      } else if (t === 26 /* 3:LEN */) this.skipString(end); // schema_url
+      } else if (t === tag(3, LEN)) this.skipString(end); // schema_url
       else this.skip(t, end);
     }
     // The resource may follow the spans on the wire; every span shares the one object.
@@ -111,7 +112,7 @@ class ProtoSpanReader {
     let n = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 10 /* 1:LEN */) this.keyValueInto(attrs, n++, this.lengthEnd(end), 0, 'attributes');
+      if (t === tag(1, LEN)) this.keyValueInto(attrs, n++, this.lengthEnd(end), 0, 'attributes');
       else this.skip(t, end);
     }
     return attrs;
@@ -123,7 +124,7 @@ class ProtoSpanReader {
     let i = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 10 /* 1:LEN */) {
+      if (t === tag(1, LEN)) {
         if (scope) throw new OtlpDecodeError('scope sent twice', 'scope');
         const sub = this.lengthEnd(end);
         try {
@@ -131,7 +132,7 @@ class ProtoSpanReader {
         } catch (err) {
           throw located(err, 'scope');
         }
-      } else if (t === 18 /* 2:LEN */) {
+      } else if (t === tag(2, LEN)) {
         const sub = this.lengthEnd(end);
         try {
           out.push(this.span(sub));
@@ -139,7 +140,7 @@ class ProtoSpanReader {
           throw located(err, `spans[${i}]`);
         }
         i++;
-      } else if (t === 26 /* 3:LEN */) this.skipString(end); // schema_url
+      } else if (t === tag(3, LEN)) this.skipString(end); // schema_url
       else this.skip(t, end);
     }
     if (scope) for (let k = first; k < out.length; k++) out[k]!.scope = scope;
@@ -152,9 +153,9 @@ class ProtoSpanReader {
     let n = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 10 /* 1:LEN */) name = this.string(end);
-      else if (t === 18 /* 2:LEN */) version = this.string(end);
-      else if (t === 26 /* 3:LEN */) this.keyValueInto(ignored, n++, this.lengthEnd(end), 0, 'attributes');
+      if (t === tag(1, LEN)) name = this.string(end);
+      else if (t === tag(2, LEN)) version = this.string(end);
+      else if (t === tag(3, LEN)) this.keyValueInto(ignored, n++, this.lengthEnd(end), 0, 'attributes');
       else this.skip(t, end);
     }
     return version ? { name, version } : { name };
@@ -180,42 +181,42 @@ class ProtoSpanReader {
     while (this.pos < end) {
       const t = this.tag(end);
       switch (t) {
-        case 10 /* 1:LEN */:
+        case tag(1, LEN):
           traceLen = this.length(end);
           traceStart = this.pos;
           this.pos += traceLen;
           break;
-        case 18 /* 2:LEN */:
+        case tag(2, LEN):
           spanLen = this.length(end);
           spanStart = this.pos;
           this.pos += spanLen;
           break;
-        case 26 /* 3:LEN */: // trace_state
+        case tag(3, LEN): // trace_state
           this.skipString(end);
           break;
-        case 34 /* 4:LEN */:
+        case tag(4, LEN):
           parentLen = this.length(end);
           parentStart = this.pos;
           this.pos += parentLen;
           break;
-        case 42 /* 5:LEN */:
+        case tag(5, LEN):
           name = this.string(end);
           if (name.length > this.limits.maxValueLength) throw new OtlpDecodeError(`span name longer than ${this.limits.maxValueLength} characters`, 'name');
           break;
-        case 48 /* 6:VARINT */:
+        case tag(6, VARINT):
           kind = this.varint32(end) | 0;
           break;
-        case 57 /* 7:I64 */:
+        case tag(7, I64):
           start = this.fixed64(end);
           break;
-        case 65 /* 8:I64 */:
+        case tag(8, I64):
           stop = this.fixed64(end);
           break;
-        case 74 /* 9:LEN */:
+        case tag(9, LEN):
           attributes ??= {};
           this.keyValueInto(attributes, nAttrs++, this.lengthEnd(end), 0, 'attributes');
           break;
-        case 90 /* 11:LEN */: {
+        case tag(11, LEN): {
           const sub = this.lengthEnd(end);
           try {
             events.push(this.event(sub));
@@ -224,7 +225,7 @@ class ProtoSpanReader {
           }
           break;
         }
-        case 106 /* 13:LEN */: {
+        case tag(13, LEN): {
           const sub = this.lengthEnd(end);
           try {
             this.link(sub);
@@ -234,7 +235,7 @@ class ProtoSpanReader {
           nLinks++;
           break;
         }
-        case 122 /* 15:LEN */: {
+        case tag(15, LEN): {
           if (status) throw new OtlpDecodeError('status sent twice', 'status');
           const sub = this.lengthEnd(end);
           try {
@@ -279,9 +280,9 @@ class ProtoSpanReader {
     let n = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 9 /* 1:I64 */) time = this.fixed64(end);
-      else if (t === 18 /* 2:LEN */) name = this.string(end);
-      else if (t === 26 /* 3:LEN */) this.keyValueInto(attributes, n++, this.lengthEnd(end), 0, 'attributes');
+      if (t === tag(1, I64)) time = this.fixed64(end);
+      else if (t === tag(2, LEN)) name = this.string(end);
+      else if (t === tag(3, LEN)) this.keyValueInto(attributes, n++, this.lengthEnd(end), 0, 'attributes');
       else this.skip(t, end);
     }
     return { name, timeUnixNano: time, attributes };
@@ -293,8 +294,8 @@ class ProtoSpanReader {
     let n = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 34 /* 4:LEN */) this.keyValueInto(ignored, n++, this.lengthEnd(end), 0, 'attributes');
-      else if (t === 26 /* 3:LEN */) this.skipString(end); // trace_state
+      if (t === tag(4, LEN)) this.keyValueInto(ignored, n++, this.lengthEnd(end), 0, 'attributes');
+      else if (t === tag(3, LEN)) this.skipString(end); // trace_state
       else this.skip(t, end);
     }
   }
@@ -304,8 +305,8 @@ class ProtoSpanReader {
     let message = '';
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 18 /* 2:LEN */) message = this.string(end);
-      else if (t === 24 /* 3:VARINT */) code = this.varint32(end) | 0;
+      if (t === tag(2, LEN)) message = this.string(end);
+      else if (t === tag(3, VARINT)) code = this.varint32(end) | 0;
       else this.skip(t, end);
     }
     const status: NeutralSpan['status'] = { code: code === 1 || code === 2 ? code : 0 };
@@ -322,10 +323,10 @@ class ProtoSpanReader {
       let hasValue = false;
       while (this.pos < end) {
         const t = this.tag(end);
-        if (t === 10 /* 1:LEN */) {
+        if (t === tag(1, LEN)) {
           key = this.key(end);
           if (key.length > this.limits.maxValueLength) throw new OtlpDecodeError(`attribute key longer than ${this.limits.maxValueLength} characters`, `[${index}]`);
-        } else if (t === 18 /* 2:LEN */) {
+        } else if (t === tag(2, LEN)) {
           if (hasValue) throw new OtlpDecodeError('value sent twice', `[${index}].value`);
           hasValue = true;
           const sub = this.lengthEnd(end);
@@ -351,17 +352,17 @@ class ProtoSpanReader {
     while (this.pos < end) {
       const t = this.tag(end);
       switch (t) {
-        case 10 /* 1:LEN */: {
+        case tag(1, LEN): {
           const s = this.string(end);
           if (s.length > this.limits.maxValueLength) throw new OtlpDecodeError(`string value longer than ${this.limits.maxValueLength} characters`);
           value = s;
           break;
         }
-        case 16 /* 2:VARINT */:
+        case tag(2, VARINT):
           this.varint64(end); // any set bit, even beyond the low 32, is true
           value = (this.lo | this.hi) !== 0;
           break;
-        case 24 /* 3:VARINT */: {
+        case tag(3, VARINT): {
           this.varint64(end);
           const hi = this.hi;
           const lo = this.lo;
@@ -370,14 +371,14 @@ class ProtoSpanReader {
           else value = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo)).toString();
           break;
         }
-        case 33 /* 4:I64 */: {
+        case tag(4, I64): {
           if (this.pos + 8 > end) throw malformed(`truncated double at byte ${this.pos}`);
           const d = this.view.getFloat64(this.pos, true);
           this.pos += 8;
           value = Number.isFinite(d) ? d : String(d);
           break;
         }
-        case 42 /* 5:LEN */: {
+        case tag(5, LEN): {
           const sub = this.lengthEnd(end);
           try {
             value = this.arrayValue(sub, depth);
@@ -386,14 +387,14 @@ class ProtoSpanReader {
           }
           break;
         }
-        case 50 /* 6:LEN */: {
+        case tag(6, LEN): {
           const sub = this.lengthEnd(end);
           const kvs: Record<string, AttributeValue> = {};
           let n = 0;
           try {
             while (this.pos < sub) {
               const t2 = this.tag(sub);
-              if (t2 === 10 /* 1:LEN */) this.keyValueInto(kvs, n++, this.lengthEnd(sub), depth + 1, '');
+              if (t2 === tag(1, LEN)) this.keyValueInto(kvs, n++, this.lengthEnd(sub), depth + 1, '');
               else this.skip(t2, sub);
             }
           } catch (err) {
@@ -402,7 +403,7 @@ class ProtoSpanReader {
           value = kvs;
           break;
         }
-        case 58 /* 7:LEN */: {
+        case tag(7, LEN): {
           const len = this.length(end);
           if (len > this.limits.maxValueLength) throw new OtlpDecodeError(`bytes value longer than ${this.limits.maxValueLength} bytes`);
           value = this.buf.base64Slice(this.pos, this.pos + len);
@@ -422,7 +423,7 @@ class ProtoSpanReader {
     const out: AttributeValue[] = [];
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === 10 /* 1:LEN */) {
+      if (t === tag(1, LEN)) {
         const i = out.length;
         if (i >= this.limits.maxAttributes) throw new OtlpDecodeError(`array of more than ${this.limits.maxAttributes} values; at most ${this.limits.maxAttributes} are accepted`);
         const sub = this.lengthEnd(end);
@@ -566,7 +567,7 @@ class ProtoSpanReader {
 
   private checkUtf8(start: number, len: number): void {
     const buf = this.buf;
-    // Short ASCII strings (most keys and values) are checked here; the rest by simdutf.
+    // Short ASCII strings (most keys and values) are checked here; the rest by Node's isUtf8.
     if (len <= 32) {
       let i = start;
       const end = start + len;
