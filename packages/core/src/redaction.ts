@@ -62,6 +62,20 @@ export interface Redactor {
   redactValue(value: AttributeValue): AttributeValue;
 }
 
+// The functions of the redactors built here, each mapped to a token of the redactor it belongs
+// to. They are pure functions of their argument (the rules are fixed when the redactor is made),
+// so a caller may remember their answers.
+const madeBy = new WeakMap<object, object>();
+
+/**
+ * Whether denies, redactString and redactValue of `redactor` all come from one createRedactor
+ * call: then each answer depends on its argument alone, and denies identifies the rules.
+ */
+export function isPureRedactor(redactor: Redactor): boolean {
+  const token = madeBy.get(redactor.denies);
+  return token !== undefined && madeBy.get(redactor.redactString) === token && madeBy.get(redactor.redactValue) === token;
+}
+
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const enabled = options.enabled ?? true;
   const extra = options.patterns ?? [];
@@ -157,5 +171,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return out ?? value;
   }
 
+  const token = {};
+  madeBy.set(denies, token);
+  madeBy.set(redactString, token);
+  madeBy.set(redactValue, token);
   return { enabled, denies, redactString, redactValue };
 }

@@ -1,5 +1,5 @@
 // Span → AuditRecord: normalize (semconv adapters), redact, commit payloads, bind identity, flag.
-import { normalizeSpan, payloadRole, type AttributeValue } from '@agentrail/semconv';
+import { normalizeSpan, payloadRole, type AttributeValue, type PayloadRole } from '@agentrail/semconv';
 import { canonicalize } from './canonical.js';
 import { argumentsDigest, commitWithFreshSalt, randomHexFromPool } from './commitment.js';
 import { sealRecord } from './record-encoder.js';
@@ -7,7 +7,7 @@ import { agentPart, authenticatedPart, FLAG_BIT, flagList, outcomePart, principa
 import { InvalidSpanError } from './errors.js';
 import { mayActAs, type AuthenticatedIdentity } from './identity.js';
 import type { AuditRecord, PayloadCommitment } from './record.js';
-import { createRedactor, REDACTED, type RedactionOptions, type Redactor } from './redaction.js';
+import { createRedactor, isPureRedactor, REDACTED, type RedactionOptions, type Redactor } from './redaction.js';
 import type { NeutralSpan } from './span.js';
 import { nowRfc3339, rfc3339Nano } from './time.js';
 
@@ -86,17 +86,66 @@ function resolveRedactor(r: Redactor | RedactionOptions | undefined): Redactor {
   return createRedactor(r as RedactionOptions);
 }
 
-/** Whether `s` is `length` lowercase hex digits, not all zero (a char loop: no regex per id). */
+// Per ASCII code: 1 for '0', 3 for the other lowercase hex digits, 0 otherwise.
+const HEX_DIGIT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (ch === '0') HEX_DIGIT[c] = 1;
+  else if ((ch >= '1' && ch <= '9') || (ch >= 'a' && ch <= 'f')) HEX_DIGIT[c] = 3;
+}
+
+/**
+ * Whether `s` is `length` lowercase hex digits, not all zero. Branch-free over the characters
+ * (a table lookup, and-ed and or-ed): random hex defeats the branch predictor of a per-character
+ * range test, which cost about three times as much.
+ */
 function isHexId(s: unknown, length: number): boolean {
   if (typeof s !== 'string' || s.length !== length) return false;
-  let nonZero = false;
+  let all = 3;
+  let any = 0;
+  let bits = 0;
   for (let i = 0; i < length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x61 && c <= 0x66) nonZero = true;
-    else if (c >= 0x31 && c <= 0x39) nonZero = true;
-    else if (c !== 0x30) return false;
+    const t = HEX_DIGIT[c & 0x7f]!;
+    all &= t;
+    any |= t;
+    bits |= c;
   }
-  return nonZero;
+  // every character a hex digit (and ASCII: the table saw only the low seven bits), one not '0'
+  return all !== 0 && any === 3 && bits < 0x80;
+}
+
+// Consecutive spans mostly carry the same attribute names in the same order. For such a list,
+// the payload role of each name and whether the redactor denies it (a map lookup each) are
+// worked out once and reused while the list and the redactor repeat.
+interface KeyPlan {
+  keys: readonly string[];
+  roles: readonly (PayloadRole | null)[];
+  /** Set only for a pure redactor (isPureRedactor): its denies() answers are remembered. */
+  denies: ((key: string) => boolean) | null;
+  denied: readonly boolean[];
+  /** With a pure redactor: the last string value at each position and what it redacted to. */
+  lastIn: (string | undefined)[];
+  lastOut: (string | undefined)[];
+}
+
+let lastPlan: KeyPlan = { keys: [], roles: [], denies: null, denied: [], lastIn: [], lastOut: [] };
+
+function keyPlan(keys: readonly string[], redactor: Redactor): KeyPlan {
+  const l = lastPlan;
+  if (keys.length === l.keys.length && (l.denies === null || l.denies === redactor.denies)) {
+    let same = true;
+    for (let i = 0; i < keys.length && same; i++) same = keys[i] === l.keys[i];
+    if (same) {
+      if (l.denies !== null || !isPureRedactor(redactor)) return l;
+      // same names, now with a redactor whose answers can be remembered
+    }
+  }
+  const roles = keys.map((k) => payloadRole(k));
+  const pure = isPureRedactor(redactor);
+  const denied = pure ? keys.map((k, i) => roles[i] === null && redactor.denies(k)) : [];
+  lastPlan = { keys, roles, denies: pure ? redactor.denies : null, denied, lastIn: new Array<string | undefined>(keys.length), lastOut: new Array<string | undefined>(keys.length) };
+  return lastPlan;
 }
 
 function checkIds(span: NeutralSpan): void {
@@ -186,23 +235,35 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   const src = span.attributes;
   let view: Record<string, AttributeValue> = src;
   const keys = Object.keys(src);
-  // payload keys, by position, so step 6 needs no search for them
-  let isPayload: boolean[] | null = null;
+  // payload roles by position, so step 6 needs no search for them
+  const plan = keyPlan(keys, redactor);
+  const roles = plan.roles;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     const raw = src[key]!;
-    const role = payloadRole(key);
+    const role = roles[k]!;
     if (role !== null) {
       (role === 'input' ? inputKeys : outputKeys).push(key);
-      (isPayload ??= new Array<boolean>(keys.length).fill(false))[k] = true;
       continue;
     }
     state.truncated = false;
     let v = bound(raw, max, state);
     if (state.truncated) truncated.push(key);
-    if (redactor.denies(key)) {
+    if (plan.denies !== null ? plan.denied[k] : redactor.denies(key)) {
       v = REDACTED;
       redacted.push(key);
+    } else if (plan.denies !== null && typeof v === 'string') {
+      // Values repeat at the same position from span to span: with a pure redactor, a string
+      // equal to the last one there redacts the same way, without running the pre-filter again.
+      let r: string;
+      if (v === plan.lastIn[k]) r = plan.lastOut[k] === plan.lastIn[k] ? v : plan.lastOut[k]!;
+      else {
+        r = redactor.redactString(v);
+        plan.lastIn[k] = v;
+        plan.lastOut[k] = r;
+      }
+      if (r !== v) redacted.push(key);
+      v = r;
     } else {
       const r = redactor.redactValue(v);
       if (r !== v) redacted.push(key);
@@ -261,7 +322,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   const attributes: Record<string, AttributeValue> = {};
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
-    if ((isPayload !== null && isPayload[k]) || consumed.includes(key)) continue;
+    if (roles[k] !== null || consumed.includes(key)) continue;
     // an attribute named __proto__ is data like any other, not the object's prototype
     if (key === '__proto__') Object.defineProperty(attributes, key, { value: view[key], enumerable: true, writable: true, configurable: true });
     else attributes[key] = view[key]!;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { verifyLedger, verifyReceipt } from '@agentrail/ledger';
-import { createAuditPipeline, createFileEvidenceStore, createRedactor, decodeRecord, EvidenceStoreError } from '@agentrail/core';
+import { createAuditPipeline, createFileEvidenceStore, createRedactor, decodeRecord, EvidenceStoreError, toAuditRecord } from '@agentrail/core';
 import { allBytesUnder, neutralSpan, tempLedger } from './support.js';
 
 // Fake secrets in each supported format (never real credentials).
@@ -97,6 +97,33 @@ test('redaction leaves ordinary values alone and can be turned off', () => {
   assert.equal(deny.denies('customer.ssn'), true);
   assert.equal(deny.denies('internal.anything'), true);
   assert.equal(deny.denies('db.password'), false);
+});
+
+test('consecutive spans with the same attribute names each get their own redactor\'s denials', async () => {
+  const attrs = { 'agentrail.agent.id': 'a', 'customer.ssn': '123-45-6789', 'db.password': 'hunter2hunter2' };
+  const spans = await Promise.all([0, 1, 2, 3].map((i) => neutralSpan(`op ${i}`, attrs)));
+  const ssnOnly = createRedactor({ denyAttributes: ['customer.ssn'], denyCredentialNames: false });
+  // a redactor of the caller's own making, whose answers may change from call to call
+  let denyAll = false;
+  const custom = { ...createRedactor(), denies: (key: string) => denyAll && key !== 'agentrail.agent.id' };
+  const redacted = (i: number, redaction: Parameters<typeof toAuditRecord>[2]) =>
+    toAuditRecord(spans[i]!, { via: 'exporter' }, redaction)!.record.redacted;
+  assert.deepEqual(redacted(0, {}), ['db.password']);
+  assert.deepEqual(redacted(1, { redaction: ssnOnly }), ['customer.ssn']);
+  assert.deepEqual(redacted(2, { redaction: custom }), []);
+  denyAll = true;
+  assert.deepEqual(redacted(3, { redaction: custom }), ['customer.ssn', 'db.password']);
+  assert.deepEqual(redacted(0, { redaction: ssnOnly }), ['customer.ssn']);
+});
+
+test('a value seen at the same place in the previous span is redacted as itself', async () => {
+  const values = [`key=${SECRETS.openai}`, 'key=none', `key=${SECRETS.openai}`, `key=${SECRETS.openai}`, 'key=none'];
+  const spans = await Promise.all(values.map((v, i) => neutralSpan(`op ${i}`, { 'agentrail.agent.id': 'a', 'config.note': v })));
+  const notes = spans.map((s) => toAuditRecord(s, { via: 'exporter' })!.record);
+  assert.deepEqual(notes.map((r) => r.attributes['config.note']), [
+    'key=[REDACTED:openai_key]', 'key=none', 'key=[REDACTED:openai_key]', 'key=[REDACTED:openai_key]', 'key=none',
+  ]);
+  assert.deepEqual(notes.map((r) => r.redacted.length), [1, 0, 1, 1, 0]);
 });
 
 test('evidence: stored before acknowledgement, opens the commitment, erasure keeps every proof valid', async () => {

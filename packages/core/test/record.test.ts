@@ -172,6 +172,8 @@ test('invalid ids are refused with a typed error', async () => {
   const good = await neutralSpan('x', { 'agentrail.agent.id': 'a' });
   const cases: Partial<NeutralSpan>[] = [
     { traceId: 'ABC' }, { traceId: '0'.repeat(32) }, { spanId: 'zz'.repeat(8) }, { parentSpanId: '123' },
+    // uppercase, and characters whose low seven bits are a hex digit ('š' is U+0161, 'á' U+00E1)
+    { traceId: 'A'.repeat(32) }, { spanId: '\u0161'.repeat(16) }, { traceId: 'a'.repeat(31) + '\u00e1' }, { parentSpanId: '0'.repeat(15) + 'g' },
   ];
   for (const c of cases) {
     assert.throws(() => toAuditRecord({ ...good, ...c }, { via: 'collector' }), (e: unknown) => e instanceof InvalidSpanError && e.code === 'ERR_INVALID_SPAN');
