@@ -49,10 +49,6 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-export function nowNs(): bigint {
-  return process.hrtime.bigint();
-}
-
 /** Peak resident set size of this process so far, in MiB. */
 export function peakRssMiB(): number {
   // resourceUsage().maxRSS is in KiB on Linux

@@ -128,6 +128,20 @@ describe('agentrail keygen / verify / prove / verify-proof / checkpoint', () => 
     assert.match(cp.rootHash, /^[0-9a-f]{64}$/);
     assert.equal(cp.signatureVerified, true);
     assert.match(cp.note, /\n\n\u2014 example\.com\/audit /);
+
+    const other = await agentrail(['keygen', '--name', 'example.com/audit', '--out', join(tmp.dir, 'cp-other'), '--json']);
+    const wrongKey = await agentrail(['checkpoint', dataDir, '--vkey', (JSON.parse(other.stdout) as { verifierKey: string }).verifierKey]);
+    assert.equal(wrongKey.code, 1, wrongKey.stderr);
+    assert.match(wrongKey.stderr, /signature check failed/);
+  });
+
+  test('a garbled checkpoint makes checkpoint exit 1', async () => {
+    const copy = join(tmp.dir, 'garbled-cp');
+    await cpDir(join(dataDir, 'log'), copy);
+    await writeFile(join(copy, 'checkpoint'), 'not a checkpoint\n');
+    const r = await agentrail(['checkpoint', copy]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^agentrail: cannot read checkpoint/m);
   });
 
   test('tampering with one byte of an entry makes verify exit 1 naming the index', async () => {

@@ -1,4 +1,4 @@
-import { openNote, parseCheckpoint, readCheckpointNote } from '@agentrail/ledger';
+import { openLedgerReader, openNote } from '@agentrail/ledger';
 import { CliError, EXIT_VERIFY_FAILED } from '../errors.js';
 import { processIo, writeJson, type CommandIo } from '../io.js';
 import { resolveLogDir } from '../paths.js';
@@ -22,33 +22,28 @@ export interface CheckpointResult {
 /** Print the latest signed checkpoint (a C2SP signed note), optionally checking its signature. */
 export async function checkpointCommand(opts: CheckpointOptions, io: CommandIo = processIo()): Promise<CheckpointResult> {
   const { logDir, dataDir } = await resolveLogDir(opts.dir, io.cwd);
-  const note = await readCheckpointNote(logDir).catch((err: Error) => {
-    throw new CliError(`cannot read checkpoint in ${opts.dir}: ${err.message}`);
+  // The reader parses the checkpoint (unverified) the same way every ledger tool does.
+  const reader = await openLedgerReader(logDir).catch((err: Error & { code?: string }) => {
+    // an unreadable checkpoint, or a log shorter than it, is evidence of tampering
+    const exit = err.code === 'ERR_LEDGER_CORRUPT' ? EXIT_VERIFY_FAILED : 2;
+    throw new CliError(`cannot read checkpoint in ${opts.dir}: ${err.message}`, exit, err.code ?? 'ERR_CLI_IO');
   });
-  let text: string;
+  const { checkpoint, checkpointNote: note } = reader;
+  await reader.close();
   let signatureVerified = false;
   if (opts.vkey && opts.vkey.length > 0) {
     const keys = await loadVerifierKeys(opts.vkey, dataDir, io, true);
     try {
-      text = openNote(note, keys).text;
+      openNote(note, keys);
       signatureVerified = true;
     } catch (err) {
       throw new CliError(`checkpoint signature check failed: ${(err as Error).message}`, EXIT_VERIFY_FAILED, (err as { code?: string }).code ?? 'ERR_NOTE_INVALID');
     }
-  } else {
-    const blank = note.lastIndexOf('\n\n');
-    text = blank >= 0 ? note.slice(0, blank + 1) : note;
-  }
-  let cp;
-  try {
-    cp = parseCheckpoint(text);
-  } catch (err) {
-    throw new CliError(`checkpoint in ${opts.dir} is malformed: ${(err as Error).message}`, EXIT_VERIFY_FAILED, 'ERR_CHECKPOINT_MALFORMED');
   }
   const result: CheckpointResult = {
-    origin: cp.origin,
-    size: Number(cp.size),
-    rootHash: Buffer.from(cp.rootHash).toString('hex'),
+    origin: checkpoint.origin,
+    size: checkpoint.size,
+    rootHash: Buffer.from(checkpoint.rootHash).toString('hex'),
     note,
     signatureVerified,
   };

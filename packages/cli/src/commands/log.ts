@@ -44,10 +44,10 @@ export async function logCommand(opts: LogOptions, io: CommandIo = processIo()):
       }
       if (!keep(record)) continue;
       result.shown++;
-      if (grouper) {
-        grouper.add({ index, record });
-        if (io.stdout.writableNeedDrain) await new Promise<void>((resolve) => io.stdout.once('drain', resolve));
-      } else await writeJsonLine(io, { index, record });
+      if (grouper) grouper.add({ index, record });
+      else io.stdout.write(JSON.stringify({ index, record }) + '\n');
+      // Respect backpressure so a million-record log piped into `head` or a file stays bounded in memory.
+      if (io.stdout.writableNeedDrain) await new Promise<void>((resolve) => io.stdout.once('drain', resolve));
     }
   } catch (err) {
     if (err instanceof CliError) throw err;
@@ -59,10 +59,4 @@ export async function logCommand(opts: LogOptions, io: CommandIo = processIo()):
     writeLine(io.stderr, `${result.shown} of ${result.read} records shown${skipped}`);
   }
   return result;
-}
-
-/** Respect backpressure so a million-record log piped into `head` or a file stays bounded in memory. */
-async function writeJsonLine(io: CommandIo, value: unknown): Promise<void> {
-  const ok = io.stdout.write(JSON.stringify(value) + '\n');
-  if (!ok) await new Promise<void>((resolve) => io.stdout.once('drain', resolve));
 }

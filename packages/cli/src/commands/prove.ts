@@ -52,7 +52,7 @@ export async function proveCommand(opts: ProveOptions, io: CommandIo = processIo
     if (err instanceof CliError) throw err;
     throw new CliError(`cannot prove index ${index}: ${(err as Error).message}`);
   } finally {
-    await reader.close?.();
+    await reader.close();
   }
   const out = opts.out ? resolve(io.cwd, opts.out) : null;
   if (out) await writeFile(out, receipt);

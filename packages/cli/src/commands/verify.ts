@@ -9,7 +9,7 @@ import { loadVerifierKeys } from './verifier-keys.js';
 export interface VerifyOptions {
   /** Data dir or log dir. */
   dir: string;
-  /** Verifier keys: files or key strings. Default: `<dataDir>/keys/verifier.key` (with a warning). */
+  /** Verifier keys: files or key strings. Default: the one `*.vkey` in the data dir (with a warning). */
   vkey?: string[];
   /** State file holding the last checkpoint this verifier trusted; catches rollback and forks. */
   state?: string;
