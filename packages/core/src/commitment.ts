@@ -20,21 +20,16 @@ function reserve(n: number): number {
   return at;
 }
 
-/** `n` fresh random bytes (a view into a pool; every slice is handed out once). */
-export function randomBytesFromPool(n: number): Buffer {
-  const at = reserve(n);
-  return pool.subarray(at, at + n);
-}
-
 /** `n` fresh random bytes as lowercase hex, read straight from the pool (no Buffer view per call). */
 export function randomHexFromPool(n: number): string {
   const at = reserve(n);
   return pool.toString('hex', at, at + n);
 }
 
-/** A fresh random 32-byte salt. */
+/** A fresh random 32-byte salt (a view into the pool; every slice is handed out once). */
 export function freshSalt(): Buffer {
-  return randomBytesFromPool(SALT_BYTES);
+  const at = reserve(SALT_BYTES);
+  return pool.subarray(at, at + SALT_BYTES);
 }
 
 // salt ‖ payload is laid out in one reused buffer and hashed with the one-shot hash(): a Hash
@@ -49,7 +44,7 @@ export function commitmentOf(salt: Uint8Array, payload: Uint8Array | string): st
 }
 
 /** The commitment and the payload's length in bytes, which the hashing learns anyway. */
-export function commitPayload(salt: Uint8Array, payload: Uint8Array | string): { bytes: number; commitment: string } {
+function commitPayload(salt: Uint8Array, payload: Uint8Array | string): { bytes: number; commitment: string } {
   // UTF-8 needs at most 3 bytes per UTF-16 unit
   const most = salt.length + (typeof payload === 'string' ? payload.length * 3 : payload.length);
   if (most > SCRATCH_MAX) {
@@ -61,9 +56,14 @@ export function commitPayload(salt: Uint8Array, payload: Uint8Array | string): {
   }
   if (most > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
   scratch.set(salt, 0);
-  const bytes = typeof payload === 'string' ? scratch.write(payload, salt.length, 'utf8') : (scratch.set(payload, salt.length), payload.length);
+  return commitInScratch(salt.length, payload);
+}
+
+/** Write `payload` after the `saltLength` salt bytes already at the start of `scratch`; hash both. */
+function commitInScratch(saltLength: number, payload: Uint8Array | string): { bytes: number; commitment: string } {
+  const bytes = typeof payload === 'string' ? scratch.write(payload, saltLength, 'utf8') : (scratch.set(payload, saltLength), payload.length);
   // keys in canonical order, as records hold them
-  return { bytes, commitment: 'sha256:' + hash('sha256', scratch.subarray(0, salt.length + bytes), 'hex') };
+  return { bytes, commitment: 'sha256:' + hash('sha256', scratch.subarray(0, saltLength + bytes), 'hex') };
 }
 
 /** A commitment to `payload` under a fresh salt, and the salt as hex when the caller keeps evidence. */
@@ -84,10 +84,7 @@ export function commitWithFreshSalt(payload: string, keepSalt: boolean): FreshCo
   if (SALT_BYTES + payload.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
   const at = reserve(SALT_BYTES);
   pool.copy(scratch, 0, at, at + SALT_BYTES);
-  const bytes = scratch.write(payload, SALT_BYTES, 'utf8');
-  const commitment = 'sha256:' + hash('sha256', scratch.subarray(0, SALT_BYTES + bytes), 'hex');
-  // keys in canonical order, as records hold them
-  return { committed: { bytes, commitment }, salt: keepSalt ? pool.toString('hex', at, at + SALT_BYTES) : null };
+  return { committed: commitInScratch(SALT_BYTES, payload), salt: keepSalt ? pool.toString('hex', at, at + SALT_BYTES) : null };
 }
 
 /**

@@ -108,18 +108,15 @@ function agentJsonOf(g: Agent): string {
 // Consecutive records mostly come from one agent, with the same agent block, and share the
 // frozen source, outcome and flag parts (record-parts.ts). Their JSON is remembered, so a batch
 // builds it once and later leaves reuse one already flat string: building and flattening the
-// leaf's text is a large part of its cost. Every part compared here is frozen, so equal fields
-// (or the same object) mean equal JSON.
+// leaf's text is a large part of its cost. Every part compared here is frozen, so the same object
+// means the same JSON.
 let lastAgent: Agent | null = null;
 let lastAgentJson = '';
 
+// agentPart (record-parts.ts) already hands consecutive equal agents the same frozen object, so
+// comparing the object is enough here (as for principal, session and source below).
 function agentJson(g: Agent): string {
-  const l = lastAgent;
-  if (l !== null && (l === g || (l.authenticated === g.authenticated && l.credentialId === g.credentialId && l.id === g.id
-    && l.instanceId === g.instanceId && l.model === g.model && l.name === g.name && l.owner === g.owner
-    && l.provider === g.provider && l.service === g.service && l.verified === g.verified && l.version === g.version))) {
-    return lastAgentJson;
-  }
+  if (g === lastAgent) return lastAgentJson;
   lastAgentJson = flat(agentJsonOf(g));
   lastAgent = g;
   return lastAgentJson;
@@ -200,12 +197,7 @@ let lastPrincipal: Principal | null = null;
 let lastPrincipalJson = '';
 
 function principalJson(p: Principal): string {
-  const l = lastPrincipal;
-  // delegation lists are compared as the same list or both empty
-  if (l !== null && l.id === p.id && l.tenant === p.tenant && l.type === p.type
-    && (l.delegation === p.delegation || (l.delegation.length === 0 && p.delegation.length === 0))) {
-    return lastPrincipalJson;
-  }
+  if (p === lastPrincipal) return lastPrincipalJson;
   let s = '{"delegation":[';
   for (let i = 0; i < p.delegation.length; i++) {
     const d = p.delegation[i]!;
@@ -220,8 +212,7 @@ let lastSession: Session | null = null;
 let lastSessionJson = '';
 
 function sessionJson(se: Session): string {
-  const l = lastSession;
-  if (l !== null && l.conversationId === se.conversationId && l.sessionId === se.sessionId) return lastSessionJson;
+  if (se === lastSession) return lastSessionJson;
   lastSessionJson = flat('{"conversationId":' + os(se.conversationId) + ',"sessionId":' + os(se.sessionId) + '}');
   lastSession = se;
   return lastSessionJson;
@@ -232,10 +223,9 @@ let lastSource: AuditRecord['source'] | null = null;
 let lastSourceJson = '';
 
 function sourceJsonOf(src: AuditRecord['source']): string {
-  if (src !== lastSource) {
-    lastSourceJson = flat(sourceJson(src));
-    lastSource = src;
-  }
+  if (src === lastSource) return lastSourceJson;
+  lastSourceJson = flat(sourceJson(src));
+  lastSource = src;
   return lastSourceJson;
 }
 

@@ -1,5 +1,9 @@
 // Span → AuditRecord: normalize (semconv adapters), redact, commit payloads, bind identity, flag.
-import { normalizeSpan, payloadRole, type AttributeValue, type PayloadRole } from '@agentrail/semconv';
+import {
+  ATTR_AGENTRAIL_AGENT_ID, ATTR_AGENTRAIL_AGENT_NAME, ATTR_AGENTRAIL_AGENT_VERSION, ATTR_GEN_AI_AGENT_ID, ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_AGENT_VERSION, ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, normalizeSpan, payloadRole, type AttributeValue,
+  type PayloadRole,
+} from '@agentrail/semconv';
 import { canonicalize } from './canonical.js';
 import { argumentsDigest, commitWithFreshSalt, randomHexFromPool } from './commitment.js';
 import { sealRecord } from './record-encoder.js';
@@ -55,30 +59,29 @@ export interface RecordResult {
 const NONE = Object.freeze([]) as unknown as string[];
 const DEFAULT_MAX_LENGTH = 4096;
 // Resource attributes the record uses (service, agent identity): copied, bounded and redacted.
-// One literal lookup per name: a loop over a name list would share one megamorphic lookup site.
+// One lookup site per name: a loop over a name list would share one megamorphic lookup site.
 function resourceView(r: Record<string, AttributeValue>, redactor: Redactor, max: number, state: { truncated: boolean }): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  let v = r['service.name'];
-  if (v !== undefined) out['service.name'] = redactor.redactValue(bound(v, max, state));
-  v = r['service.instance.id'];
-  if (v !== undefined) out['service.instance.id'] = redactor.redactValue(bound(v, max, state));
-  v = r['agentrail.agent.id'];
-  if (v !== undefined) out['agentrail.agent.id'] = redactor.redactValue(bound(v, max, state));
-  v = r['agentrail.agent.name'];
-  if (v !== undefined) out['agentrail.agent.name'] = redactor.redactValue(bound(v, max, state));
-  v = r['agentrail.agent.version'];
-  if (v !== undefined) out['agentrail.agent.version'] = redactor.redactValue(bound(v, max, state));
-  v = r['gen_ai.agent.id'];
-  if (v !== undefined) out['gen_ai.agent.id'] = redactor.redactValue(bound(v, max, state));
-  v = r['gen_ai.agent.name'];
-  if (v !== undefined) out['gen_ai.agent.name'] = redactor.redactValue(bound(v, max, state));
-  v = r['gen_ai.agent.version'];
-  if (v !== undefined) out['gen_ai.agent.version'] = redactor.redactValue(bound(v, max, state));
+  let v = r[ATTR_SERVICE_NAME];
+  if (v !== undefined) out[ATTR_SERVICE_NAME] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_SERVICE_INSTANCE_ID];
+  if (v !== undefined) out[ATTR_SERVICE_INSTANCE_ID] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_AGENTRAIL_AGENT_ID];
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_ID] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_AGENTRAIL_AGENT_NAME];
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_NAME] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_AGENTRAIL_AGENT_VERSION];
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_VERSION] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_GEN_AI_AGENT_ID];
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_ID] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_GEN_AI_AGENT_NAME];
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_NAME] = redactor.redactValue(bound(v, max, state));
+  v = r[ATTR_GEN_AI_AGENT_VERSION];
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_VERSION] = redactor.redactValue(bound(v, max, state));
   return out;
 }
 
 let defaultRedactor: Redactor | undefined;
-
 
 function resolveRedactor(r: Redactor | RedactionOptions | undefined): Redactor {
   if (r === undefined) return (defaultRedactor ??= createRedactor());

@@ -25,6 +25,9 @@ test('a record states the payload size in UTF-8 bytes', () => {
     const { record, evidence } = toAuditRecord(span, { via: 'exporter' })!;
     assert.equal(record.input?.bytes, Buffer.byteLength(p, 'utf8'));
     const item = evidence!.items[0]!;
-    assert.equal(record.input?.commitment, commitmentOf(Buffer.from(item.salt, 'hex'), item.payload));
+    // the evidence holds the span's own payload, and the commitment is sha256(salt ‖ its UTF-8 bytes)
+    assert.equal(item.payload, p);
+    const expected = 'sha256:' + createHash('sha256').update(Buffer.from(item.salt, 'hex')).update(Buffer.from(p, 'utf8')).digest('hex');
+    assert.equal(record.input?.commitment, expected);
   }
 });

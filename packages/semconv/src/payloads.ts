@@ -8,7 +8,8 @@ import {
 import {
   ATTR_AI_EMBEDDING, ATTR_AI_EMBEDDINGS, ATTR_AI_PROMPT, ATTR_AI_PROMPT_MESSAGES, ATTR_AI_RESPONSE_OBJECT,
   ATTR_AI_RESPONSE_REASONING, ATTR_AI_RESPONSE_TEXT, ATTR_AI_RESPONSE_TOOL_CALLS, ATTR_AI_TOOL_CALL_ARGS,
-  ATTR_AI_TOOL_CALL_RESULT, ATTR_AI_VALUE, ATTR_AI_VALUES,
+  ATTR_AI_TOOL_CALL_INPUT, ATTR_AI_TOOL_CALL_OUTPUT, ATTR_AI_TOOL_CALL_RESULT,
+  ATTR_AI_VALUE, ATTR_AI_VALUES,
 } from './attributes/vercel-ai.js';
 import {
   ATTR_OPENINFERENCE_INPUT_VALUE, ATTR_OPENINFERENCE_OUTPUT_VALUE,
@@ -29,7 +30,7 @@ const EXACT = new Map<string, PayloadRole>([
   [ATTR_AI_PROMPT, 'input'],
   [ATTR_AI_PROMPT_MESSAGES, 'input'],
   [ATTR_AI_TOOL_CALL_ARGS, 'input'],
-  ['ai.toolCall.input', 'input'],
+  [ATTR_AI_TOOL_CALL_INPUT, 'input'],
   [ATTR_AI_VALUE, 'input'],
   [ATTR_AI_VALUES, 'input'],
   [ATTR_OPENINFERENCE_INPUT_VALUE, 'input'],
@@ -45,7 +46,7 @@ const EXACT = new Map<string, PayloadRole>([
   [ATTR_AI_RESPONSE_OBJECT, 'output'],
   [ATTR_AI_RESPONSE_REASONING, 'output'],
   [ATTR_AI_TOOL_CALL_RESULT, 'output'],
-  ['ai.toolCall.output', 'output'],
+  [ATTR_AI_TOOL_CALL_OUTPUT, 'output'],
   [ATTR_AI_EMBEDDING, 'output'],
   [ATTR_AI_EMBEDDINGS, 'output'],
   [ATTR_OPENINFERENCE_OUTPUT_VALUE, 'output'],
@@ -94,6 +95,6 @@ function computeRole(key: string): PayloadRole | null {
 export const TOOL_ARGUMENT_KEYS: readonly string[] = [
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_AI_TOOL_CALL_ARGS,
-  'ai.toolCall.input',
+  ATTR_AI_TOOL_CALL_INPUT,
   ATTR_OPENINFERENCE_TOOL_CALL_FUNCTION_ARGUMENTS,
 ];

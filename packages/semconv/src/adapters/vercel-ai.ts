@@ -62,7 +62,7 @@ export const vercelAiAdapter: ConventionAdapter = {
       d.take(F.TOOL_CALL_ID, a[V.ATTR_AI_TOOL_CALL_ID], V.ATTR_AI_TOOL_CALL_ID);
       d.put(F.TOOL_TYPE, 'function');
       if (a[V.ATTR_AI_TOOL_CALL_ARGS] !== undefined) d.toolArgumentsKey ??= V.ATTR_AI_TOOL_CALL_ARGS;
-      else if (a['ai.toolCall.input'] !== undefined) d.toolArgumentsKey ??= 'ai.toolCall.input';
+      else if (a[V.ATTR_AI_TOOL_CALL_INPUT] !== undefined) d.toolArgumentsKey ??= V.ATTR_AI_TOOL_CALL_INPUT;
     }
     if (d.take(F.AGENT_ID, a[KEY_AR_AGENT_ID], KEY_AR_AGENT_ID)) d.spanHasIdentity = true;
     d.take(F.AGENT_NAME, a[KEY_AR_AGENT_NAME], KEY_AR_AGENT_NAME);

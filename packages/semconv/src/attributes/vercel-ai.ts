@@ -11,6 +11,10 @@ export const ATTR_AI_TOOL_CALL_NAME = 'ai.toolCall.name' as const;
 export const ATTR_AI_TOOL_CALL_ID = 'ai.toolCall.id' as const;
 export const ATTR_AI_TOOL_CALL_ARGS = 'ai.toolCall.args' as const;
 export const ATTR_AI_TOOL_CALL_RESULT = 'ai.toolCall.result' as const;
+/** The tool call's arguments under the name some AI SDK versions use instead of `ai.toolCall.args`. */
+export const ATTR_AI_TOOL_CALL_INPUT = 'ai.toolCall.input' as const;
+/** The tool call's result under the name some AI SDK versions use instead of `ai.toolCall.result`. */
+export const ATTR_AI_TOOL_CALL_OUTPUT = 'ai.toolCall.output' as const;
 export const ATTR_AI_PROMPT = 'ai.prompt' as const;
 export const ATTR_AI_PROMPT_MESSAGES = 'ai.prompt.messages' as const;
 export const ATTR_AI_PROMPT_TOOLS = 'ai.prompt.tools' as const;
