@@ -31,6 +31,7 @@ test('the OTel Collector example sends what the agentrail example config accepts
   const data = await mkdtemp(join(tmpdir(), 'agentrail-example-'));
   const asWritten = await loadCollectorConfig({ file: join(dir, 'agentrail.yaml'), env: {} });
   assert.equal(exporter.endpoint, `http://${asWritten.host}:${asWritten.port}`, 'config.yaml points at the address agentrail.yaml listens on');
+  assert.equal(asWritten.dataDir, join(process.cwd(), 'agentrail-data'), "the README's verify and prove commands find the data in ./agentrail-data");
   // The same file, on a free port and a temp data dir (flags win over the file).
   const config = await loadCollectorConfig({ file: join(dir, 'agentrail.yaml'), env: {}, flags: { port: 0, dataDir: data } });
   const collector = createCollector({ ...config, workers: 0, log: { level: 'silent' } });

@@ -103,9 +103,8 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     await mkdir(dataDir, { recursive: true });
     const k = config.keyFile ? await loadKeyFile(resolve(config.keyFile)) : await loadOrCreateDataDirKeys(dataDir, config.keyName);
     keys = { verifierKey: k.verifierKey, verifierKeyPath: k.verifierKeyPath, signerKeyPath: k.signerKeyPath, created: k.created };
-    const signerKey = k.signerKey;
     const opened = await openFileLedger(logDir, {
-      signerKey,
+      signerKey: k.signerKey,
       ...(config.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: config.checkpointIntervalMs } : {}),
     });
     ledger = opened;
@@ -141,7 +140,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
       metrics,
       log,
       forwarder,
-      limits: { ...config.limits, ...spanLimits },
+      limits: config.limits,
       isReady: () => state === 'running',
     });
     if (config.tls) {

@@ -31,6 +31,11 @@ export class OtlpDecodeError extends Error {
   }
 }
 
+/** `err` located inside `outer` when it is an `OtlpDecodeError`; any other error unchanged. */
+export function located(err: unknown, outer: string): unknown {
+  return err instanceof OtlpDecodeError ? err.within(outer) : err;
+}
+
 /** Binding a non-loopback address with no credentials configured, without `insecure: true`. */
 export class InsecureBindError extends Error {
   readonly code = 'ERR_COLLECTOR_INSECURE_BIND' as const;

@@ -1,7 +1,8 @@
-// The OTLP/HTTP request handler. Order as in the reference collector: method (405), path (404),
-// auth (401), content type (415), body limit (413, after decompression), decode (400),
-// admission (429/503), decode (400) and consume (durable) on a worker, then the answer in the
-// request's format.
+// The OTLP/HTTP request handler. Order as in the reference collector: path (404), method (405),
+// auth (401), content type (415), readiness (503), concurrent requests (429), body (415 unknown
+// encoding, 413 over the limit after decompression, 400 corrupt), bytes in flight (429), then
+// decode (400) and consume (durable; 503 if not) on a worker, and the answer in the request's
+// format.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Admission } from './admission.js';
 import type { Authenticator } from './auth.js';
@@ -51,7 +52,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   const path = (req.url ?? '/').split('?', 1)[0]!;
   if (path !== TRACES_PATH) return handleOps(deps, path, req, res);
 
-  const format: OtlpFormat = formatOf(req.headers['content-type']) ?? 'json';
+  const requested = formatOf(req.headers['content-type']);
+  const format: OtlpFormat = requested ?? 'json';
   const fail = (status: number, message: string, headers: Record<string, string> = {}): void => {
     deps.metrics.requests.inc(1, String(status));
     send(res, status, format, statusBody(format, status, message), headers);
@@ -62,7 +64,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   const auth = deps.auth.authenticate(req.headers);
   if (!auth.ok) return drainThen(req, () => fail(401, auth.reason, { 'www-authenticate': 'Bearer realm="agentrail"' }));
 
-  if (formatOf(req.headers['content-type']) === null) {
+  if (requested === null) {
     const ct = req.headers['content-type'] ?? '(none)';
     return drainThen(req, () => fail(415, `unsupported Content-Type ${ct}; use application/x-protobuf or application/json`));
   }

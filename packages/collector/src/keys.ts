@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { keyFileBase, loadOrCreateSignerKey, readSignerKeyFile, verifierKeyFor } from '@agentrail/ledger';
 
-export interface SigningKeys {
+interface SigningKeys {
   signerKey: string;
   verifierKey: string;
   signerKeyPath: string;
@@ -12,11 +12,6 @@ export interface SigningKeys {
   verifierKeyPath: string | null;
   /** True when this call created the key pair. */
   created: boolean;
-}
-
-export function defaultKeyPaths(dataDir: string, name: string): { signerKeyPath: string; verifierKeyPath: string } {
-  const base = keyFileBase(name);
-  return { signerKeyPath: join(dataDir, `${base}.key`), verifierKeyPath: join(dataDir, `${base}.vkey`) };
 }
 
 /** Reads an explicit signer key file; the verifier key path is its `<base>.vkey` sibling if that matches. */
@@ -30,14 +25,10 @@ export async function loadKeyFile(signerKeyPath: string): Promise<SigningKeys> {
 
 /** The data directory's key pair, created on first run under `name` (also the log origin). */
 export async function loadOrCreateDataDirKeys(dataDir: string, name: string): Promise<SigningKeys> {
-  const { signerKeyPath } = defaultKeyPaths(dataDir, name);
-  try {
-    const k = await loadOrCreateSignerKey(dataDir, name);
-    return { signerKey: k.signerKey, verifierKey: k.verifierKey, signerKeyPath, verifierKeyPath: k.verifierKeyPath, created: k.created };
-  } catch (err) {
+  const k = await loadOrCreateSignerKey(dataDir, name).catch((err: unknown) => {
     // Two collectors started on one fresh data dir at once: the loser reads the winner's key.
     if ((err as { code?: string }).code !== 'ERR_KEY_FILE_EXISTS') throw err;
-    const k = await loadOrCreateSignerKey(dataDir, name);
-    return { signerKey: k.signerKey, verifierKey: k.verifierKey, signerKeyPath, verifierKeyPath: k.verifierKeyPath, created: false };
-  }
+    return loadOrCreateSignerKey(dataDir, name);
+  });
+  return { ...k, signerKeyPath: join(dataDir, `${keyFileBase(name)}.key`) };
 }

@@ -77,22 +77,26 @@ export class CollectorMetrics {
   readonly requestSeconds = new Histogram('agentrail_request_duration_seconds', 'OTLP export request latency, from first byte to answer.');
   readonly appendSeconds = new Histogram('agentrail_append_duration_seconds', 'Ledger append latency: from handing records to the ledger until they are durable.');
 
-  constructor(private readonly sources: CollectorMetricsSources) {}
+  /** Values read from their owners when scraped. */
+  private readonly observed: readonly Observed[];
 
-  render(): string {
-    const g = [
-      new Observed('agentrail_ledger_size', 'Entries in the ledger.', this.sources.ledgerSize),
-      new Observed('agentrail_inflight_bytes', 'Request bytes admitted and not yet answered.', this.sources.inflightBytes),
-      new Observed('agentrail_forward_queue_depth', 'Batches waiting in the forward spool.', this.sources.forwardQueueDepth),
-      new Observed('agentrail_forward_queue_bytes', 'Bytes waiting in the forward spool.', this.sources.forwardQueueBytes),
-      new Observed('agentrail_forward_sent_batches_total', 'Batches delivered to the forward target.', this.sources.forwardSentBatches, 'counter'),
+  constructor(sources: CollectorMetricsSources) {
+    this.observed = [
+      new Observed('agentrail_ledger_size', 'Entries in the ledger.', sources.ledgerSize),
+      new Observed('agentrail_inflight_bytes', 'Request bytes admitted and not yet answered.', sources.inflightBytes),
+      new Observed('agentrail_forward_queue_depth', 'Batches waiting in the forward spool.', sources.forwardQueueDepth),
+      new Observed('agentrail_forward_queue_bytes', 'Bytes waiting in the forward spool.', sources.forwardQueueBytes),
+      new Observed('agentrail_forward_sent_batches_total', 'Batches delivered to the forward target.', sources.forwardSentBatches, 'counter'),
       new Observed(
         'agentrail_forward_dropped_spans_total',
         'Spans not forwarded because the spool was full or the target refused them.',
-        this.sources.forwardDroppedSpans,
+        sources.forwardDroppedSpans,
         'counter',
       ),
     ];
+  }
+
+  render(): string {
     return [
       this.spansReceived.render(),
       this.spansRecorded.render(),
@@ -102,7 +106,7 @@ export class CollectorMetrics {
       this.requests.render('code'),
       this.requestSeconds.render(),
       this.appendSeconds.render(),
-      ...g.map((x) => x.render()),
+      ...this.observed.map((x) => x.render()),
     ].join('');
   }
 }

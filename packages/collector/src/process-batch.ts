@@ -83,7 +83,7 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
   return { kind: 'ok', spans: n, counts: countResults(results), forward: fwd };
 }
 
-export function countResults(results: readonly ConsumeResult[]): ResultCounts {
+function countResults(results: readonly ConsumeResult[]): ResultCounts {
   const c: ResultCounts = { recorded: 0, flagged: 0, skipped: 0, rejected: 0, firstRejection: '' };
   for (const r of results) {
     if (r.status === 'recorded') {

@@ -8,7 +8,7 @@
 // fuzz test (test/proto-to-neutral.test.ts) holds it to that.
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
-import { OtlpDecodeError } from './errors.js';
+import { located, OtlpDecodeError } from './errors.js';
 import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './to-neutral.js';
 
 // Wire types.
@@ -26,10 +26,6 @@ export function protoToNeutralSpans(bytes: Uint8Array, limits: SpanLimits = DEFA
 
 function malformed(what: string): OtlpDecodeError {
   return new OtlpDecodeError(`malformed protobuf ExportTraceServiceRequest (${what})`);
-}
-
-function located(err: unknown, outer: string): unknown {
-  return err instanceof OtlpDecodeError ? err.within(outer) : err;
 }
 
 /** The per-encoding slice methods Buffer#toString dispatches to (in Node since 0.x), minus its argument parsing. */

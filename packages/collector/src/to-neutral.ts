@@ -3,7 +3,7 @@
 // built only when something is wrong (errors are re-thrown `within` each enclosing field), so
 // the hot path allocates no path strings.
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
-import { OtlpDecodeError } from './errors.js';
+import { located, OtlpDecodeError } from './errors.js';
 import { bytesToHex, int64ToBigInt, type OtlpAnyValue, type OtlpKeyValue, type OtlpSpan, type OtlpTraceRequest } from './otlp-model.js';
 
 export interface SpanLimits {
@@ -54,10 +54,6 @@ export function toNeutralSpans(req: OtlpTraceRequest, limits: SpanLimits = DEFAU
     }
   }
   return { spans, sources };
-}
-
-function located(err: unknown, outer: string): unknown {
-  return err instanceof OtlpDecodeError ? err.within(outer) : err;
 }
 
 class Converter {

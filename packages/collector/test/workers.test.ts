@@ -20,6 +20,8 @@ test('worker threads record large (split) and small requests, and release admiss
     assert.ok(bigBody.length > 64 * 1024);
     const r1 = await post(`${c.url}/v1/traces`, bigBody, PB);
     assert.equal(r1.status, 200, r1.body.toString());
+    const afterBig = (await get(`${c.url}/metrics`)).body.toString();
+    assert.match(afterBig, /^agentrail_append_duration_seconds_count 1$/m, 'the slices of the split request were appended together');
     const small = await makeAgentSpans(5);
     const r2 = await post(`${c.url}/v1/traces`, toJson(small), { 'content-type': 'application/json' });
     assert.equal(r2.status, 200);

@@ -21,11 +21,11 @@ export interface ServeOptions {
   host?: string;
   /** OTLP/HTTP endpoint to forward traces to. */
   forward?: string;
-  /** Signer key file (default <data>/keys/signer.key, created on first run). */
+  /** Signer key file (default <data>/agentrail.key, created on first run). */
   key?: string;
   /** Allow a non-loopback bind without credentials. */
   insecure?: boolean;
-  /** Print the startup summary as JSON (logs are JSON lines on stderr either way). */
+  /** Print the startup summary as JSON (logs go to stderr either way). */
   json?: boolean;
 }
 
