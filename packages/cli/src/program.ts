@@ -115,7 +115,7 @@ export function buildProgram(io: CommandIo): Command {
     .option('--forward <url>', 'forward traces to this OTLP/HTTP endpoint (e.g. Jaeger)')
     .option('--key <file>', 'signer key file (default: created in the data dir on first run)')
     .option('--insecure', 'allow binding a non-loopback address without credentials')
-    .option('--json', 'print the startup summary as JSON (logs are always JSON lines on stderr)')
+    .option('--json', 'print the startup summary as JSON (logs go to stderr; format set by log.format)')
     .action(async (o: Record<string, unknown>) => {
       await serveCommand(o as Parameters<typeof serveCommand>[0], io);
     });
