@@ -6,7 +6,6 @@ import { Agent, Runner } from '@openai/agents-core';
 import { registerAgentAudit } from '@agentrail/exporter';
 import { onBehalfOf, withAgent, type AgentIdentity, type Principal } from '@agentrail/instrumentation';
 import { installOpenAIAgentsTracing } from '@agentrail/instrumentation/openai-agents';
-import { loadOrCreateSignerKey } from '@agentrail/ledger';
 import { DEMO_TICKET, demoSupervisor, seedBackOffice, type Approver, type BackOffice, type Ticket } from '@agentrail/example-support-agent';
 import { ScriptedSupportModel } from './model.js';
 import { supportTools } from './tools.js';
@@ -45,22 +44,20 @@ export interface OpenAIAgentsSupportResult {
 export async function runOpenAIAgentsSupport(options: OpenAIAgentsSupportOptions): Promise<OpenAIAgentsSupportResult> {
   const ticket = options.ticket ?? DEMO_TICKET;
   const backOffice = seedBackOffice(options.secret ?? `sk_live_${randomBytes(12).toString('hex')}`);
-  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const key = await loadOrCreateSignerKey(options.dataDir, SIGNER_KEY_NAME);
-  if (key.created) log(`created signing key "${SIGNER_KEY_NAME}" (verifier key: ${key.verifierKeyPath})`);
+  // The signing key is loaded from the data dir (created on first run); `ready` says where its verifier key is.
   const audit = registerAgentAudit({
     serviceName: 'support-agent-oai',
+    keyName: SIGNER_KEY_NAME,
     serviceVersion: OPENAI_SUPPORT_AGENT.version,
     dataDir: options.dataDir,
-    signerKey: key.signerKey,
     ...(options.forwardTo !== undefined ? { forwardTo: options.forwardTo } : {}),
     shutdownOnExit: false,
-    log,
+    ...(options.log ? { log: options.log } : {}),
   });
   // Replaces the SDK's default trace exporter (which uploads to OpenAI) with the OTel bridge.
   const bridge = installOpenAIAgentsTracing({ tracerProvider: audit.provider });
   try {
-    await audit.ready;
+    const { verifierKeyPath } = await audit.ready;
     const agent = new Agent({
       name: 'Support',
       instructions: 'You are the support agent of a loom shop. Use the tools; never promise what policy forbids.',
@@ -87,7 +84,7 @@ export async function runOpenAIAgentsSupport(options: OpenAIAgentsSupportOptions
       answer,
       backOffice,
       dataDir: audit.dataDir,
-      verifierKeyPath: key.verifierKeyPath,
+      verifierKeyPath: verifierKeyPath!,
       forwardUrl: audit.forwardUrl,
       recorded: audit.exporter.stats.recorded,
     };

@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import { generateText, stepCountIs } from 'ai';
 import { registerAgentAudit } from '@agentrail/exporter';
-import { loadOrCreateSignerKey } from '@agentrail/ledger';
 import { onBehalfOf, withAgent, type AgentIdentity, type Principal } from '@agentrail/instrumentation';
 import { aiSdkTelemetry } from '@agentrail/instrumentation/ai-sdk';
 import { seedBackOffice, type BackOffice } from './crm.js';
@@ -27,7 +26,7 @@ export const DEMO_TICKET: Ticket = {
 };
 
 export interface SupportAgentOptions {
-  /** Where the audit log and its keys live (`<dataDir>/log`, `<dataDir>/keys`). */
+  /** Where the audit log and its keys live (`<dataDir>/log`, `<dataDir>/support-agent.key` / `.vkey`). */
   dataDir: string;
   /**
    * OTLP/HTTP traces URL to forward spans to (e.g. Jaeger's `http://localhost:4318/v1/traces`),
@@ -64,21 +63,19 @@ export const SIGNER_KEY_NAME = 'support-agent';
 export async function runSupportAgent(options: SupportAgentOptions): Promise<SupportAgentResult> {
   const ticket = options.ticket ?? DEMO_TICKET;
   const backOffice = seedBackOffice(options.secret ?? `sk_live_${randomBytes(12).toString('hex')}`);
-  // Load (or create on first run) the log's signing key here, so we know where its verifier key is.
-  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const key = await loadOrCreateSignerKey(options.dataDir, SIGNER_KEY_NAME);
-  if (key.created) log(`created signing key "${SIGNER_KEY_NAME}" (verifier key: ${key.verifierKeyPath})`);
+  // registerAgentAudit loads the signing key from the data dir (creating it on first run, with a
+  // notice through `log`); `ready` says where its verifier key is.
   const audit = registerAgentAudit({
     serviceName: 'support-agent',
-    signerKey: key.signerKey,
+    keyName: SIGNER_KEY_NAME,
     serviceVersion: SUPPORT_AGENT.version,
     dataDir: options.dataDir,
     ...(options.forwardTo !== undefined ? { forwardTo: options.forwardTo } : {}),
     shutdownOnExit: false,
-    log,
+    ...(options.log ? { log: options.log } : {}),
   });
   try {
-    await audit.ready;
+    const { verifierKeyPath } = await audit.ready;
     const customer: Principal = { id: ticket.customerId, type: 'user', tenant: 'loom-shop' };
     const tracer = trace.getTracer('support-desk');
     // One root span per ticket so the whole run is one trace; it carries no identity and is
@@ -118,7 +115,7 @@ export async function runSupportAgent(options: SupportAgentOptions): Promise<Sup
       toolCalls,
       backOffice,
       dataDir: audit.dataDir,
-      verifierKeyPath: key.verifierKeyPath,
+      verifierKeyPath: verifierKeyPath!,
       forwardUrl: audit.forwardUrl,
       recorded: audit.exporter.stats.recorded,
     };

@@ -2,6 +2,7 @@
 // (how many, when, why, which traces) so the loss is tamper-evident instead of silent.
 import { randomBytes } from 'node:crypto';
 import type { NeutralSpan } from '@agentrail/core';
+import { ATTR_AGENTRAIL_AGENT_ID, ATTR_AGENTRAIL_AGENT_NAME, ATTR_ERROR_TYPE, ATTR_SERVICE_NAME } from '@agentrail/semconv';
 
 export type GapReason = 'queue_full' | 'export_failed' | 'after_shutdown';
 
@@ -49,17 +50,7 @@ export class GapCounter {
 
   add(endTimeMs: number, traceId: string, reason: GapReason, service?: string): void {
     if (service !== undefined) this.#service = service;
-    if (this.#count === 0) {
-      this.#first = endTimeMs;
-      this.#last = endTimeMs;
-      this.#reason = reason;
-    } else {
-      this.#first = Math.min(this.#first, endTimeMs);
-      this.#last = Math.max(this.#last, endTimeMs);
-      // A mixed gap is reported by its worst cause: spans that reached the exporter and failed.
-      if (reason === 'export_failed') this.#reason = reason;
-    }
-    this.#count++;
+    this.#merge(1, endTimeMs, endTimeMs, reason);
     if (this.#traceIds.size < MAX_TRACE_IDS) this.#traceIds.add(traceId);
   }
 
@@ -81,18 +72,23 @@ export class GapCounter {
 
   /** Puts back a gap that could not be written, merging it with what came since. */
   restore(report: GapReport): void {
-    if (this.#count === 0) {
-      this.#first = report.firstEndTime;
-      this.#last = report.lastEndTime;
-      this.#reason = report.reason;
-    } else {
-      this.#first = Math.min(this.#first, report.firstEndTime);
-      this.#last = Math.max(this.#last, report.lastEndTime);
-      if (report.reason === 'export_failed') this.#reason = report.reason;
-    }
-    this.#count += report.count;
+    this.#merge(report.count, report.firstEndTime, report.lastEndTime, report.reason);
     if (this.#service === undefined && report.service !== undefined) this.#service = report.service;
     for (const t of report.traceIds) if (this.#traceIds.size < MAX_TRACE_IDS) this.#traceIds.add(t);
+  }
+
+  #merge(count: number, first: number, last: number, reason: GapReason): void {
+    if (this.#count === 0) {
+      this.#first = first;
+      this.#last = last;
+      this.#reason = reason;
+    } else {
+      this.#first = Math.min(this.#first, first);
+      this.#last = Math.max(this.#last, last);
+      // A mixed gap is reported by its worst cause: spans that reached the exporter and failed.
+      if (reason === 'export_failed') this.#reason = reason;
+    }
+    this.#count += count;
   }
 }
 
@@ -107,14 +103,14 @@ export function gapSpan(gap: GapReport): NeutralSpan {
     startTimeUnixNano: msToNs(gap.firstEndTime),
     endTimeUnixNano: msToNs(Math.max(gap.lastEndTime, gap.firstEndTime)),
     attributes: {
-      'agentrail.agent.id': GAP_RECORDER_ID,
-      'agentrail.agent.name': 'agentrail audit exporter',
+      [ATTR_AGENTRAIL_AGENT_ID]: GAP_RECORDER_ID,
+      [ATTR_AGENTRAIL_AGENT_NAME]: 'agentrail audit exporter',
       [ATTR_AGENTRAIL_GAP_COUNT]: gap.count,
       [ATTR_AGENTRAIL_GAP_REASON]: gap.reason,
       [ATTR_AGENTRAIL_GAP_TRACE_IDS]: [...gap.traceIds],
-      'error.type': GAP_ERROR_TYPE,
+      [ATTR_ERROR_TYPE]: GAP_ERROR_TYPE,
     },
-    resource: gap.service !== undefined ? { 'service.name': gap.service } : {},
+    resource: gap.service !== undefined ? { [ATTR_SERVICE_NAME]: gap.service } : {},
     scope: { name: '@agentrail/exporter' },
     status: { code: 2, message: `${gap.count} spans were lost before reaching the audit log (${gap.reason})` },
     events: [],

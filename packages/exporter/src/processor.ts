@@ -12,6 +12,7 @@
 import { diag, TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@agentrail/semconv';
 import { AuditWriteError, ExporterConfigError, ExporterShutdownError } from './errors.js';
 import type { AuditSpanExporter } from './exporter.js';
 import { GapCounter, type GapReason } from './gap.js';
@@ -71,7 +72,8 @@ export class AuditSpanProcessor implements SpanProcessor {
   #removed = 0;
   #progressWaiters: Array<() => void> = [];
   #lateSpans = 0;
-  readonly #stats: AuditProcessorStats = { queued: 0, exported: 0, retries: 0, lost: 0, unrecordedGap: 0 };
+  // `queued` and `unrecordedGap` are read off the queue and the gap counter.
+  readonly #stats = { exported: 0, retries: 0, lost: 0 };
 
   constructor(exporter: AuditSpanExporter, options: AuditSpanProcessorOptions = {}) {
     if (!exporter || typeof exporter.export !== 'function' || typeof exporter.recordGap !== 'function') {
@@ -143,7 +145,7 @@ export class AuditSpanProcessor implements SpanProcessor {
 
   #lose(span: ReadableSpan, reason: GapReason): void {
     this.#stats.lost++;
-    const service = span.resource?.attributes['service.name'];
+    const service = span.resource?.attributes[ATTR_SERVICE_NAME];
     this.#gap.add(hrTimeToMilliseconds(span.endTime), span.spanContext().traceId, reason, typeof service === 'string' ? service : undefined);
   }
 

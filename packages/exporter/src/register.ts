@@ -1,6 +1,6 @@
 // registerAgentAudit: the one-call setup. This is an edge: the only place in the exporter that
 // reads environment variables or touches key files. Precedence: options > environment > default.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { context, propagation, trace, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -10,6 +10,7 @@ import { BasicTracerProvider, type SpanExporter, type SpanProcessor } from '@ope
 import type { EvidenceStore, RedactionOptions } from '@agentrail/core';
 import { AgentContextSpanProcessor } from '@agentrail/instrumentation';
 import { loadOrCreateSignerKey, verifierKeyFor } from '@agentrail/ledger';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@agentrail/semconv';
 import { ExporterConfigError } from './errors.js';
 import { AuditSpanExporter } from './exporter.js';
 import { AuditSpanProcessor, type AuditSpanProcessorOptions } from './processor.js';
@@ -22,7 +23,7 @@ export interface RegisterAgentAuditOptions {
   serviceVersion?: string;
   /** More resource attributes. */
   resourceAttributes?: Attributes;
-  /** Data directory: ledger in `log/`, keys in `keys/` (default `./agentrail-data`). */
+  /** Data directory: ledger in `log/`, key files `<keyName>.key` / `.vkey` beside it (default `./agentrail-data`). */
   dataDir?: string;
   /**
    * OTLP/HTTP traces URL to forward to (e.g. `http://localhost:4318/v1/traces` for Jaeger), or
@@ -32,7 +33,7 @@ export interface RegisterAgentAuditOptions {
   forwardTo?: string | false;
   /** Any other `SpanExporter` to forward to; wins over `forwardTo`. */
   forwardExporter?: SpanExporter;
-  /** Signer key string; default: `<dataDir>/keys/signer.key`, created on first use. */
+  /** Signer key string; default: `<dataDir>/<keyName>.key` (`loadOrCreateSignerKey`), created on first use. */
   signerKey?: string;
   /** Name of a key created on first use (default: the service name, made a valid key name). */
   keyName?: string;
@@ -148,8 +149,8 @@ export function registerAgentAudit(options: RegisterAgentAuditOptions = {}): Age
   const processor = new AuditSpanProcessor(exporter, options.processor);
   const resource = defaultResource().merge(
     resourceFromAttributes({
-      'service.name': serviceName,
-      ...(options.serviceVersion !== undefined ? { 'service.version': options.serviceVersion } : {}),
+      [ATTR_SERVICE_NAME]: serviceName,
+      ...(options.serviceVersion !== undefined ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
       ...options.resourceAttributes,
     }),
   );

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { traceTool, withAgent } from '@agentrail/instrumentation';
-import { readCheckpointNote, verifyLedger } from '@agentrail/ledger';
+import { keyFileBase, readCheckpointNote, verifyLedger } from '@agentrail/ledger';
 import { keyNameFor, registerAgentAudit, ExporterConfigError } from '../src/index.js';
 import { attr, readRecords, startOtlpJsonSink, tempDir } from './helpers.js';
 
@@ -16,14 +16,6 @@ async function runAgentCalls(n: number): Promise<void> {
   await withAgent({ id: 'billing-agent', name: 'Billing' }, async () => {
     for (let i = 0; i < n; i++) await tool(`inv-${i}`);
   });
-}
-
-async function findPrivateKeyFile(dir: string): Promise<string> {
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const p = join(e.parentPath, e.name);
-    if (e.isFile() && (await readFile(p, 'utf8')).startsWith('PRIVATE+KEY+')) return p;
-  }
-  throw new Error('no private key file');
 }
 
 function runChild(args: string[], onLine?: (line: string, kill: () => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
@@ -55,7 +47,11 @@ describe('registerAgentAudit', () => {
     const verifierKey = (await readFile(info.verifierKeyPath, 'utf8')).trim();
     assert.equal(verifierKey, info.verifierKey);
     assert.ok(verifierKey.startsWith(`${keyNameFor('billing service')}+`));
-    const privateKeyFile = await findPrivateKeyFile(dataDir);
+    // The documented data-dir layout: `<dataDir>/<name>.key` (0600) and `<name>.vkey`, beside `log/`.
+    const base = keyFileBase(keyNameFor('billing service'));
+    assert.equal(info.verifierKeyPath, join(dataDir, `${base}.vkey`));
+    const privateKeyFile = join(dataDir, `${base}.key`);
+    assert.ok((await readFile(privateKeyFile, 'utf8')).startsWith('PRIVATE+KEY+'));
     assert.equal((await stat(privateKeyFile)).mode & 0o777, 0o600);
 
     const records = await readRecords(dataDir);

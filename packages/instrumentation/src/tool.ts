@@ -54,13 +54,28 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function errorType(err: unknown): string {
-  if (err instanceof Error) return err.name || err.constructor.name || 'Error';
-  return '_OTHER';
+/** `error.type` for a thrown value: the error's class name, `_OTHER` for a non-Error. */
+export function errorTypeOf(err: unknown): string {
+  return err instanceof Error ? err.name || err.constructor.name || 'Error' : '_OTHER';
+}
+
+/** `agentrail.action.kind` / `.risk` for a tool's options (shared with the framework bridges). */
+export function actionAttributes(options: { kind?: ActionKind; risk?: ActionRisk }): Attributes {
+  const attrs: Attributes = {};
+  if (options.kind !== undefined) attrs[ATTR_AGENTRAIL_ACTION_KIND] = options.kind;
+  if (options.risk !== undefined) attrs[ATTR_AGENTRAIL_ACTION_RISK] = options.risk;
+  return attrs;
+}
+
+/** Adds `agentrail.resource.type` / `.id` of `resource`, if any, to `attrs`. */
+export function addResourceAttributes(attrs: Attributes, resource: ToolResource | undefined): void {
+  if (!resource) return;
+  attrs[ATTR_AGENTRAIL_RESOURCE_TYPE] = resource.type;
+  if (resource.id !== undefined) attrs[ATTR_AGENTRAIL_RESOURCE_ID] = resource.id;
 }
 
 function failSpan(span: Span, err: unknown): void {
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(err));
+  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(err));
   if (err instanceof Error) span.recordException(err);
   span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
   span.end();
@@ -96,8 +111,7 @@ export function traceTool<A extends unknown[], R>(
     [ATTR_GEN_AI_TOOL_TYPE]: options.type ?? 'function',
   };
   if (options.description !== undefined) fixed[ATTR_GEN_AI_TOOL_DESCRIPTION] = options.description;
-  if (options.kind !== undefined) fixed[ATTR_AGENTRAIL_ACTION_KIND] = options.kind;
-  if (options.risk !== undefined) fixed[ATTR_AGENTRAIL_ACTION_RISK] = options.risk;
+  Object.assign(fixed, actionAttributes(options));
 
   const wrapped = function (this: unknown, ...args: A): R {
     const attributes: Attributes = { ...fixed };
@@ -105,11 +119,7 @@ export function traceTool<A extends unknown[], R>(
     const recorded = options.argumentsOf ? options.argumentsOf(...args) : args.length === 1 ? args[0] : args;
     const argsText = toJsonText(recorded);
     if (argsText !== undefined) attributes[ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = argsText;
-    const resource = typeof options.resource === 'function' ? options.resource(...args) : options.resource;
-    if (resource) {
-      attributes[ATTR_AGENTRAIL_RESOURCE_TYPE] = resource.type;
-      if (resource.id !== undefined) attributes[ATTR_AGENTRAIL_RESOURCE_ID] = resource.id;
-    }
+    addResourceAttributes(attributes, typeof options.resource === 'function' ? options.resource(...args) : options.resource);
     const span = tracer().startSpan(`execute_tool ${name}`, { kind: SpanKind.INTERNAL, attributes });
     const ctx = trace.setSpan(context.active(), span);
     let result: R;

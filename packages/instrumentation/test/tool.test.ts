@@ -156,6 +156,8 @@ describe('recordAuthorization / recordApproval', () => {
     });
     await pay({ amount: 5000 });
     const a = onlySpan().attributes;
+    // The digest is of what was approved, and so differs from the digest of what was called.
+    assert.equal(a['agentrail.approval.args_digest'], argumentsDigest({ amount: 50 }));
     assert.notEqual(a['agentrail.approval.args_digest'], argumentsDigest(String(a['gen_ai.tool.call.arguments'])));
   });
 

@@ -1,15 +1,17 @@
 // `error.type` for tool calls whose framework records the failure but not what kind it was.
 import type { Span } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '@agentrail/semconv';
+import { errorTypeOf } from '../tool.js';
 
-function errorTypeOf(err: unknown): string {
-  return err instanceof Error ? err.name || err.constructor.name || 'Error' : '_OTHER';
+/** Whether the span already has attribute `key` (SDK spans expose their attributes). */
+export function hasAttribute(span: Span, key: string): boolean {
+  const attrs = (span as unknown as { attributes?: Record<string, unknown> }).attributes;
+  return attrs !== null && typeof attrs === 'object' && attrs[key] !== undefined;
 }
 
-/** Whether the span already says what went wrong (SDK spans expose their attributes). */
+/** Whether the span already says what went wrong. */
 export function hasErrorType(span: Span): boolean {
-  const attrs = (span as unknown as { attributes?: Record<string, unknown> }).attributes;
-  return attrs !== null && typeof attrs === 'object' && attrs[ATTR_ERROR_TYPE] !== undefined;
+  return hasAttribute(span, ATTR_ERROR_TYPE);
 }
 
 function mark(span: Span | undefined, err: unknown): void {

@@ -1,14 +1,8 @@
 // Vercel AI SDK tools: mark what a tool call does (kind, risk, resource) on the SDK's own
 // `ai.toolCall` span, so there is exactly one span, and one audit record, per call.
 import { trace, type Attributes } from '@opentelemetry/api';
-import {
-  ATTR_AGENTRAIL_ACTION_KIND,
-  ATTR_AGENTRAIL_ACTION_RISK,
-  ATTR_AGENTRAIL_RESOURCE_ID,
-  ATTR_AGENTRAIL_RESOURCE_TYPE,
-} from '@agentrail/semconv';
 import { InvalidToolError } from '../../errors.js';
-import type { ActionKind, ActionRisk, ToolResource } from '../../tool.js';
+import { actionAttributes, addResourceAttributes, type ActionKind, type ActionRisk, type ToolResource } from '../../tool.js';
 import { markErrorType } from '../error-type.js';
 
 export interface AuditToolOptions<Input> {
@@ -31,18 +25,12 @@ export function auditTool<T extends ExecutableTool>(tool: T, options: AuditToolO
   if (typeof execute !== 'function') {
     throw new InvalidToolError('auditTool needs a tool with an execute function (client-side tools run elsewhere)');
   }
-  const fixed: Attributes = {};
-  if (options.kind !== undefined) fixed[ATTR_AGENTRAIL_ACTION_KIND] = options.kind;
-  if (options.risk !== undefined) fixed[ATTR_AGENTRAIL_ACTION_RISK] = options.risk;
+  const fixed = actionAttributes(options);
   const wrapped = function (this: unknown, input: ToolInput<T>, callOptions: never): unknown {
     const span = trace.getActiveSpan();
     if (span?.isRecording()) {
       const attrs: Attributes = { ...fixed };
-      const resource = typeof options.resource === 'function' ? options.resource(input) : options.resource;
-      if (resource) {
-        attrs[ATTR_AGENTRAIL_RESOURCE_TYPE] = resource.type;
-        if (resource.id !== undefined) attrs[ATTR_AGENTRAIL_RESOURCE_ID] = resource.id;
-      }
+      addResourceAttributes(attrs, typeof options.resource === 'function' ? options.resource(input) : options.resource);
       span.setAttributes(attrs);
     }
     // The SDK marks a failed call ERROR but names no error type; say which error it was.

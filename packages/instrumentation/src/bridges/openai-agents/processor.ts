@@ -21,7 +21,7 @@ import {
   type MappingOptions,
 } from './span-mapping.js';
 import { forgetMirroredSpan, registerMirroredSpan } from './span-registry.js';
-import { hasErrorType } from '../error-type.js';
+import { hasAttribute, hasErrorType } from '../error-type.js';
 import { takeMatchingCall, toolCallsIn, type PendingCall } from './tool-calls.js';
 
 export const OPENAI_AGENTS_TRACER_NAME = '@agentrail/instrumentation/openai-agents' as const;
@@ -172,8 +172,8 @@ export class OpenAIAgentsOtelProcessor implements TracingProcessor {
     else if (data.type === 'response') trace.pendingCalls.push(...toolCallsIn(data._response?.output));
     else if (data.type === 'function') {
       const callId = takeMatchingCall(trace.pendingCalls, data.name, data.input || undefined);
-      const existing = (otelSpan as unknown as { attributes?: Record<string, unknown> }).attributes;
-      if (callId && existing?.[ATTR_GEN_AI_TOOL_CALL_ID] === undefined) otelSpan.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, callId);
+      // A call id set inside the call (auditExecute has the SDK's own) wins.
+      if (callId && !hasAttribute(otelSpan, ATTR_GEN_AI_TOOL_CALL_ID)) otelSpan.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, callId);
     }
   }
 

@@ -19,6 +19,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from '@agentrail/semconv';
+import { toJsonText } from '../../json.js';
 
 // Bridge-specific attributes: what the Agents SDK knows that no convention names.
 export const ATTR_OPENAI_AGENTS_SPAN_TYPE = 'openai_agents.span.type' as const;
@@ -52,14 +53,6 @@ export interface MappedSpan {
   attributes: Attributes;
   /** The agent this span belongs to, for `gen_ai.agent.name` on its descendants. */
   agentName: string | undefined;
-}
-
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return '';
-  }
 }
 
 function put(attrs: Attributes, key: string, value: AttributeValue | undefined | null): void {
@@ -103,8 +96,8 @@ export function mapSpanData(data: SpanData, inheritedAgent: string | undefined, 
       if (typeof usage?.input_tokens === 'number') attrs[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input_tokens;
       if (typeof usage?.output_tokens === 'number') attrs[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.output_tokens;
       if (options.captureMessages) {
-        if (data.input) put(attrs, ATTR_GEN_AI_INPUT_MESSAGES, json(data.input));
-        if (data.output) put(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, json(data.output));
+        if (data.input) put(attrs, ATTR_GEN_AI_INPUT_MESSAGES, toJsonText(data.input));
+        if (data.output) put(attrs, ATTR_GEN_AI_OUTPUT_MESSAGES, toJsonText(data.output));
       }
       const name = data.model ? `chat ${data.model}` : 'chat';
       return { name, attributes: attrs, agentName: inheritedAgent };
@@ -130,7 +123,7 @@ export function mapSpanData(data: SpanData, inheritedAgent: string | undefined, 
       return { name: `guardrail ${data.name}`, attributes: attrs, agentName: inheritedAgent };
     }
     case 'custom': {
-      const custom = json(data.data);
+      const custom = toJsonText(data.data);
       if (custom !== '{}') put(attrs, ATTR_OPENAI_AGENTS_CUSTOM_DATA, custom);
       return { name: data.name, attributes: attrs, agentName: inheritedAgent };
     }

@@ -2,15 +2,9 @@
 // mark what a function tool call does.
 import { context, trace, type Attributes } from '@opentelemetry/api';
 import { getCurrentSpan } from '@openai/agents-core';
-import {
-  ATTR_AGENTRAIL_ACTION_KIND,
-  ATTR_AGENTRAIL_ACTION_RISK,
-  ATTR_AGENTRAIL_RESOURCE_ID,
-  ATTR_AGENTRAIL_RESOURCE_TYPE,
-  ATTR_GEN_AI_TOOL_CALL_ID,
-} from '@agentrail/semconv';
+import { ATTR_GEN_AI_TOOL_CALL_ID } from '@agentrail/semconv';
 import { InvalidToolError } from '../../errors.js';
-import type { ActionKind, ActionRisk, ToolResource } from '../../tool.js';
+import { actionAttributes, addResourceAttributes, type ActionKind, type ActionRisk, type ToolResource } from '../../tool.js';
 import { markErrorType } from '../error-type.js';
 import { mirroredSpan } from './span-registry.js';
 
@@ -56,9 +50,7 @@ export function auditExecute<Input, Context, Details, Result>(
   audit: AuditExecuteOptions<Input> = {},
 ): (input: Input, context?: Context, details?: Details) => Result {
   if (typeof execute !== 'function') throw new InvalidToolError('auditExecute needs the tool\'s execute function');
-  const fixed: Attributes = {};
-  if (audit.kind !== undefined) fixed[ATTR_AGENTRAIL_ACTION_KIND] = audit.kind;
-  if (audit.risk !== undefined) fixed[ATTR_AGENTRAIL_ACTION_RISK] = audit.risk;
+  const fixed = actionAttributes(audit);
   return function (this: unknown, input: Input, runContext?: Context, details?: Details): Result {
     return withAgentsSpanContext(() => {
       const span = trace.getActiveSpan();
@@ -66,11 +58,7 @@ export function auditExecute<Input, Context, Details, Result>(
         const attrs: Attributes = { ...fixed };
         const callId = (details as CallDetails | undefined)?.toolCall?.callId;
         if (typeof callId === 'string' && callId.length > 0) attrs[ATTR_GEN_AI_TOOL_CALL_ID] = callId;
-        const resource = typeof audit.resource === 'function' ? audit.resource(input) : audit.resource;
-        if (resource) {
-          attrs[ATTR_AGENTRAIL_RESOURCE_TYPE] = resource.type;
-          if (resource.id !== undefined) attrs[ATTR_AGENTRAIL_RESOURCE_ID] = resource.id;
-        }
+        addResourceAttributes(attrs, typeof audit.resource === 'function' ? audit.resource(input) : audit.resource);
         span.setAttributes(attrs);
       }
       return markErrorType(span, () => execute.call(this, input, runContext, details));
