@@ -1,6 +1,5 @@
 // One error class per failure family, each with a stable `code` callers can switch on.
-
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+import { toHex as hex } from './hash.js';
 
 export type ProofErrorCode = 'ERR_PROOF_MALFORMED' | 'ERR_PROOF_ROOT_MISMATCH';
 

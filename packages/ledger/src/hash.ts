@@ -28,6 +28,11 @@ export function emptyRoot(): Uint8Array {
   return createHash('sha256').digest();
 }
 
+/** Lowercase hex of the bytes (no copy of the underlying memory). */
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

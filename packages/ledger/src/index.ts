@@ -1,13 +1,13 @@
 // @agentrail/ledger: a tamper-evident, append-only Merkle log (RFC 6962) with C2SP signed
 // checkpoints and receipts. A leaf is bytes; this package knows nothing of agents.
-export { HASH_SIZE, leafHash, nodeHash, emptyRoot } from './hash.js';
+export { leafHash, nodeHash, emptyRoot } from './hash.js';
 export { CompactRange, rootHash, type NodeSink } from './compact-range.js';
-export { inclusionPlan, consistencyPlan, rangeNodes, assembleProof, type NodeId, type ProofStep } from './proof.js';
+export { inclusionPlan, consistencyPlan, assembleProof, type NodeId, type ProofStep } from './proof.js';
 export { verifyInclusion, verifyConsistency, rootFromInclusionProof } from './verify-proof.js';
-export { generateKey, verifierKeyFor, keyId, isValidKeyName, parseSignerKey, parseVerifierKey, type SignerKey, type VerifierKey } from './keys.js';
-export { signNote, openNote, MAX_NOTE_SIGNATURES, type OpenedNote, type NoteSignature } from './note.js';
+export { generateKey, verifierKeyFor, keyId } from './keys.js';
+export { signNote, openNote, type OpenedNote, type NoteSignature } from './note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
-export { formatReceipt, parseReceipt, verifyReceipt, RECEIPT_HEADER, type Receipt, type VerifiedReceipt } from './receipt.js';
+export { formatReceipt, parseReceipt, verifyReceipt, type Receipt, type VerifiedReceipt } from './receipt.js';
 export { openFileLedger } from './file-store/file-ledger.js';
 export { readLedgerEntries } from './file-store/read-entries.js';
 export { openLedgerReader, type LedgerReader } from './file-store/ledger-reader.js';

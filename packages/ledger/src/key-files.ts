@@ -10,6 +10,14 @@ export function keyFileBase(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** `<dir>/<base>.key` and `<dir>/<base>.vkey` for key `name`. */
+function keyFilePaths(dir: string, name: string): { signerKeyPath: string; verifierKeyPath: string } {
+  const base = keyFileBase(name);
+  return { signerKeyPath: join(dir, `${base}.key`), verifierKeyPath: join(dir, `${base}.vkey`) };
+}
+
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
 async function writeNew(path: string, text: string, mode: number): Promise<void> {
   let fh;
   try {
@@ -32,9 +40,7 @@ async function writeNew(path: string, text: string, mode: number): Promise<void>
 export async function writeKeyFiles(dir: string, name: string): Promise<{ signerKeyPath: string; verifierKeyPath: string; verifierKey: string; signerKey: string }> {
   const { signerKey, verifierKey } = generateKey(name);
   await mkdir(dir, { recursive: true });
-  const base = keyFileBase(name);
-  const signerKeyPath = join(dir, `${base}.key`);
-  const verifierKeyPath = join(dir, `${base}.vkey`);
+  const { signerKeyPath, verifierKeyPath } = keyFilePaths(dir, name);
   await writeNew(signerKeyPath, signerKey + '\n', 0o600);
   await writeNew(verifierKeyPath, verifierKey + '\n', 0o644);
   return { signerKeyPath, verifierKeyPath, verifierKey, signerKey };
@@ -84,14 +90,11 @@ export async function readVerifierKey(fileOrString: string): Promise<string> {
 
 /** The signer key in `dataDir` for `name`, creating the key files on first use. */
 export async function loadOrCreateSignerKey(dataDir: string, name: string): Promise<{ signerKey: string; verifierKey: string; created: boolean; verifierKeyPath: string }> {
-  const base = keyFileBase(name);
-  const signerKeyPath = join(dataDir, `${base}.key`);
-  const verifierKeyPath = join(dataDir, `${base}.vkey`);
-  const exists = await stat(signerKeyPath).then(() => true, () => false);
-  if (exists) {
+  const { signerKeyPath, verifierKeyPath } = keyFilePaths(dataDir, name);
+  if (await exists(signerKeyPath)) {
     const signerKey = await readSignerKeyFile(signerKeyPath);
     const verifierKey = verifierKeyFor(signerKey);
-    if (!(await stat(verifierKeyPath).then(() => true, () => false))) {
+    if (!(await exists(verifierKeyPath))) {
       await writeNew(verifierKeyPath, verifierKey + '\n', 0o644);
     }
     return { signerKey, verifierKey, created: false, verifierKeyPath };

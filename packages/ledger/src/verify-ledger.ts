@@ -3,13 +3,13 @@
 // consistency with the last checkpoint this verifier trusted, which it then advances.
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { LedgerError, VerificationError } from './errors.js';
-import { bytesEqual, emptyRoot } from './hash.js';
+import { bytesEqual, emptyRoot, toHex } from './hash.js';
 import { openNote, type NoteSignature } from './note.js';
 import { checkpointOfNote, readCheckpointNote } from './file-store/checkpoint-file.js';
 import { writeFileDurable } from './file-store/durable.js';
+import { openLedgerFile } from './file-store/read-entries.js';
 import { ENTRIES_FILE, INDEX_FILE, INDEX_RECORD, TREE_RECORD, treeFile } from './file-store/layout.js';
 import { TreeEdge } from './tree-edge.js';
 import { CHUNK_BITS, CHUNK_ENTRIES, type ChunkResult } from './verify-chunk.js';
@@ -40,8 +40,6 @@ export interface VerifyReport {
 const PARALLEL_FROM = 20_000;
 /** Each worker holds ~6 MiB of buffers and its own heap: past this, reads limit more than hashing. */
 const MAX_WORKERS = 8;
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 async function readTrusted(path: string): Promise<{ note: string; cp: Checkpoint } | undefined> {
   let note: string;
@@ -199,20 +197,12 @@ export async function verifyLedger(dir: string, options: VerifyLedgerOptions): P
         throw new LedgerError('ERR_LEDGER_NOT_FOUND', `Cannot write the trusted state file ${options.trustedStatePath}: ${(cause as Error).message}.`, { cause });
       }
     }
-    const report: VerifyReport = { origin: cp.origin, size, checkpointSize: cp.size, rootHash: hex(cp.rootHash), signatures };
+    const report: VerifyReport = { origin: cp.origin, size, checkpointSize: cp.size, rootHash: toHex(cp.rootHash), signatures };
     if (options.trustedStatePath) report.trusted = { previousSize: trusted ? trusted.cp.size : null, size: cp.size };
     return report;
   } finally {
     // Workers read through these descriptors: stop them before closing.
     await runner?.close().catch(() => {});
     for (const fh of handles) await fh.close().catch(() => {});
-  }
-}
-
-async function openLedgerFile(dir: string, name: string): Promise<FileHandle> {
-  try {
-    return await open(join(dir, name), 'r');
-  } catch (cause) {
-    throw new LedgerError('ERR_LEDGER_NOT_FOUND', `Cannot read ${name} in ${dir}: ${(cause as Error).message}.`, { cause });
   }
 }

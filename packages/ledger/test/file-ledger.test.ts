@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, readFile, readdir, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, open, readFile, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -234,6 +234,23 @@ test('a read-only reader proves entries while the writer holds the lock', async 
   await reader.close();
   await ledger.close();
   await assert.rejects(openLedgerReader(join(dir, 'missing')), ledgerCode('ERR_LEDGER_NOT_FOUND'));
+});
+
+test('a broken end offset in the index is ERR_LEDGER_CORRUPT from the writer and the reader', async () => {
+  const dir = await tempDir();
+  const ledger = await openFileLedger(dir, { signerKey: key.signerKey });
+  await ledger.append([enc('a'), enc('b'), enc('c')]);
+  await ledger.publishCheckpoint();
+  // Entry 1's end offset (u64 big-endian at the start of index record 1) now lies past entry 2's end.
+  const fh = await open(join(dir, 'index'), 'r+');
+  await fh.write(Buffer.from([0, 0, 0, 0, 0, 0, 1, 0]), 0, 8, 40);
+  await fh.close();
+  await assert.rejects(ledger.readEntry(2), ledgerCode('ERR_LEDGER_CORRUPT'));
+  const reader = await openLedgerReader(dir);
+  await assert.rejects(reader.readEntry(2), ledgerCode('ERR_LEDGER_CORRUPT'));
+  assert.equal(dec(await reader.readEntry(0)), 'a');
+  await reader.close();
+  await ledger.close();
 });
 
 test('a lock naming this pid but not held here (pid reuse after a restart) is taken over', async () => {

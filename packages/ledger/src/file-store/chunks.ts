@@ -22,7 +22,6 @@ export interface Chunk {
  */
 export async function* readChunks(
   index: FileHandle, entries: FileHandle, from: number, to: number, entriesSize: number,
-  alloc: (bytes: number) => Buffer = (n) => Buffer.alloc(n),
 ): AsyncGenerator<Chunk> {
   let prevEnd = 0;
   if (from > 0) {
@@ -32,7 +31,7 @@ export async function* readChunks(
   }
   for (let pos = from; pos < to; ) {
     const want = Math.min(READ_CHUNK_RECORDS, to - pos);
-    const idx = alloc(want * INDEX_RECORD);
+    const idx = Buffer.alloc(want * INDEX_RECORD);
     const { bytesRead } = await index.read(idx, 0, idx.length, pos * INDEX_RECORD);
     const avail = Math.floor(bytesRead / INDEX_RECORD);
     let count = 0;
@@ -48,7 +47,7 @@ export async function* readChunks(
       count++;
     }
     if (count === 0) return;
-    const data = alloc(Math.max(0, last - prevEnd));
+    const data = Buffer.alloc(Math.max(0, last - prevEnd));
     if (data.length > 0) await entries.read(data, 0, data.length, prevEnd);
     yield { first: pos, count, index: idx.subarray(0, count * INDEX_RECORD), data, dataStart: prevEnd };
     prevEnd = last;

@@ -18,10 +18,11 @@ import { checkpointOfNote } from './checkpoint-file.js';
 import { fsyncDir, writeFileDurable } from './durable.js';
 import {
   CHECKPOINT_FILE, CHECKPOINT_TMP, ENTRIES_FILE, FORMAT_FILE, FORMAT_TEXT, INDEX_FILE, INDEX_RECORD,
-  LOCK_FILE, MAX_ENTRY_BYTES, TREE_DIR, TREE_RECORD, readEnd, treeFile, writeEnd,
+  LOCK_FILE, MAX_ENTRY_BYTES, TREE_DIR, TREE_RECORD, treeFile, writeEnd,
 } from './layout.js';
 import { acquireLock } from './lock.js';
 import { NodeReader } from './node-reader.js';
+import { readEntryAt } from './read-entries.js';
 import { CHUNK_RECORDS, integratedPrefix, prepareTree, recoverTail } from './recover.js';
 
 const RW_CREATE = fsc.O_RDWR | fsc.O_CREAT;
@@ -404,16 +405,7 @@ class FileLedgerImpl implements FileLedger {
 
   async readEntry(index: IntLike): Promise<Uint8Array> {
     this.#checkOpen();
-    const i = this.#checkIndex(index, 'index', this.#size);
-    const rec = Buffer.alloc(2 * INDEX_RECORD);
-    const from = i === 0 ? 0 : (i - 1) * INDEX_RECORD;
-    await this.#index.read(rec, 0, i === 0 ? INDEX_RECORD : 2 * INDEX_RECORD, from);
-    const start = i === 0 ? 0 : readEnd(rec, 0);
-    const end = readEnd(rec, i === 0 ? 0 : INDEX_RECORD);
-    const out = Buffer.alloc(end - start);
-    const { bytesRead } = await this.#entries.read(out, 0, out.length, start);
-    if (bytesRead !== out.length) throw new LedgerError('ERR_LEDGER_CORRUPT', `Entry ${i} is cut short in ${this.#dir}; run verify.`);
-    return out;
+    return readEntryAt(this.#index, this.#entries, this.#checkIndex(index, 'index', this.#size), this.#dir);
   }
 
   #prove(plan: readonly ProofStep[]): Uint8Array[] {

@@ -8,8 +8,9 @@ import { toIndex, type IntLike } from '../numbers.js';
 import { assembleProof, consistencyPlan, inclusionPlan } from '../proof.js';
 import { formatReceipt } from '../receipt.js';
 import { checkpointOfNote, readCheckpointNote } from './checkpoint-file.js';
-import { ENTRIES_FILE, INDEX_FILE, INDEX_RECORD, readEnd } from './layout.js';
+import { ENTRIES_FILE, INDEX_FILE, INDEX_RECORD } from './layout.js';
 import { NodeReader } from './node-reader.js';
+import { readEntryAt } from './read-entries.js';
 
 export interface LedgerReader {
   /** Size of the latest published checkpoint; reads and proofs are limited to it. */
@@ -77,16 +78,7 @@ class Reader implements LedgerReader {
   }
 
   async readEntry(value: IntLike): Promise<Uint8Array> {
-    const i = this.#check(value, 'index', this.size);
-    const rec = Buffer.alloc(2 * INDEX_RECORD);
-    await this.index.read(rec, 0, i === 0 ? INDEX_RECORD : 2 * INDEX_RECORD, i === 0 ? 0 : (i - 1) * INDEX_RECORD);
-    const start = i === 0 ? 0 : readEnd(rec, 0);
-    const end = readEnd(rec, i === 0 ? 0 : INDEX_RECORD);
-    if (end < start) throw new LedgerError('ERR_LEDGER_CORRUPT', `Entry ${i} has a broken offset in ${this.dir}; run verify.`);
-    const out = Buffer.alloc(end - start);
-    const { bytesRead } = await this.entries.read(out, 0, out.length, start);
-    if (bytesRead !== out.length) throw new LedgerError('ERR_LEDGER_CORRUPT', `Entry ${i} is cut short in ${this.dir}; run verify.`);
-    return out;
+    return readEntryAt(this.index, this.entries, this.#check(value, 'index', this.size), this.dir);
   }
 
   async inclusionProof(value: IntLike, size?: IntLike): Promise<Uint8Array[]> {

@@ -38,7 +38,8 @@ function isStale(text: string, dirKey: string): boolean {
   // Our own pid: locked only if this process really holds it (not a previous life of this pid).
   if (pid === process.pid) return !heldHere.has(dirKey);
   if (!alive(pid)) return true;
-  return started !== '' && startTime(pid) !== '' && startTime(pid) !== started;
+  const now = started === '' ? '' : startTime(pid);
+  return now !== '' && now !== started;
 }
 
 /** Create the lock file with its content in one step (link fails if it exists). */

@@ -12,22 +12,12 @@ import type { NodeReader } from './node-reader.js';
 export const CHUNK_RECORDS = 4096;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 
-export interface RecoveredState {
-  size: number;
-  entriesEnd: number;
-  /** Leaves whose subtree hashes must be (re)integrated: [integratedSize, size). */
-  integratedSize: number;
-  range: CompactRange;
-  /** Truncated bytes of a torn tail, for reporting. */
-  truncatedEntries: number;
-}
-
 async function fileSize(fh: FileHandle): Promise<number> {
   return (await fh.stat()).size;
 }
 
 /** Cut the index and entries files back to the last intact entry beyond `checkpointSize`. */
-export async function recoverTail(dir: string, entries: FileHandle, index: FileHandle, checkpointSize: number): Promise<{ size: number; entriesEnd: number; truncatedEntries: number }> {
+export async function recoverTail(dir: string, entries: FileHandle, index: FileHandle, checkpointSize: number): Promise<{ size: number; entriesEnd: number }> {
   const indexBytes = await fileSize(index);
   const entriesBytes = await fileSize(entries);
   const records = Math.floor(indexBytes / INDEX_RECORD);
@@ -80,7 +70,6 @@ export async function recoverTail(dir: string, entries: FileHandle, index: FileH
     }
     if (invalid) break;
   }
-  const truncatedEntries = records - size;
   if (indexBytes !== size * INDEX_RECORD) {
     await index.truncate(size * INDEX_RECORD);
     await index.sync();
@@ -89,7 +78,7 @@ export async function recoverTail(dir: string, entries: FileHandle, index: FileH
     await entries.truncate(prevEnd);
     await entries.sync();
   }
-  return { size, entriesEnd: prevEnd, truncatedEntries };
+  return { size, entriesEnd: prevEnd };
 }
 
 /**
