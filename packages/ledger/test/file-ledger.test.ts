@@ -320,3 +320,34 @@ test('precomputed leaf hashes give the same log; wrong ones are refused or caugh
   await verifyLedger(join(dir, 'a'), { verifierKeys: [key.verifierKey] });
   await assert.rejects(verifyLedger(join(dir, 'b'), { verifierKeys: [key.verifierKey] }), (e: unknown) => (e as { code?: string; index?: number }).code === 'ERR_ENTRY_CHANGED' && (e as { index?: number }).index === 37);
 });
+
+test('checkpoints published while appends keep arriving sign the tree at their own size', async () => {
+  const dir = await tempDir();
+  // Interval 0: a publication starts after every commit and runs beside the next appends.
+  const ledger = await openFileLedger(dir, { signerKey: key.signerKey, checkpointIntervalMs: 0 });
+  const data: Uint8Array[] = [];
+  const seen = new Map<number, string>();
+  let stop = false;
+  const watcher = (async () => {
+    while (!stop) {
+      const cp = parseCheckpoint(openNote(await readCheckpointNote(dir).catch(() => ''), [key.verifierKey]).text);
+      seen.set(cp.size, hex(cp.rootHash));
+      await new Promise((r) => setImmediate(r));
+    }
+  })().catch((e: unknown) => { if (!stop) throw e; });
+  await ledger.append([enc('first')]);
+  data.push(enc('first'));
+  for (let wave = 0; wave < 40; wave++) {
+    const batches = Array.from({ length: 4 }, (_, b) => Array.from({ length: 1 + ((wave + b) % 7) }, (_, k) => enc(`w${wave}.${b}.${k}`)));
+    const firsts = await Promise.all(batches.map((b) => ledger.append(b)));
+    batches.forEach((b, i) => b.forEach((e, k) => (data[firsts[i]!.firstIndex + k] = e)));
+  }
+  stop = true;
+  await watcher;
+  await ledger.close();
+  const final = parseCheckpoint(openNote(await readCheckpointNote(dir), [key.verifierKey]).text);
+  seen.set(final.size, hex(final.rootHash));
+  assert.equal(final.size, data.length);
+  assert.ok(seen.size >= 3, `saw ${seen.size} checkpoints`);
+  for (const [size, root] of seen) assert.equal(root, hex(refMth(data.slice(0, size))), `checkpoint at size ${size}`);
+});

@@ -152,6 +152,10 @@ class FileLedgerImpl implements FileLedger {
   #note: string | undefined;
   #publishedSize: number;
   #lastPublishAt = 0;
+  /** Size and root of the integrated tree: what a checkpoint may sign. */
+  #committed: { size: number; root: Uint8Array };
+  /** Publications run one at a time, beside appends rather than between them. */
+  #publishTail: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #queue: Pending[] = [];
   #scheduled = false;
@@ -180,6 +184,7 @@ class FileLedgerImpl implements FileLedger {
     this.#entriesEnd = entriesEnd;
     this.#note = note;
     this.#publishedSize = publishedSize;
+    this.#committed = { size: range.size, root: range.root() };
   }
 
   get size(): number {
@@ -271,7 +276,7 @@ class FileLedgerImpl implements FileLedger {
       this.#fail('Integrating', cause);
     }
     batch.forEach((p, i) => p.resolve({ firstIndex: sequenced.firstIndexes[i]! }));
-    if (!this.#failed) await this.#maybePublish().catch(() => {}); // failure is recorded in #failed
+    if (!this.#failed) this.#maybePublish();
   }
 
   #fail(what: string, cause: unknown): void {
@@ -351,6 +356,7 @@ class FileLedgerImpl implements FileLedger {
       this.#dirtyTrees.add(level);
     }
     this.#size = this.#range.size;
+    this.#committed = { size: this.#size, root: this.#range.root() };
   }
 
   async #syncTrees(): Promise<void> {
@@ -359,27 +365,37 @@ class FileLedgerImpl implements FileLedger {
     await Promise.all(levels.map((l) => this.#trees.get(l)!.datasync()));
   }
 
-  async #maybePublish(): Promise<void> {
+  // A checkpoint costs several fsyncs (tree levels, the file, its directory). It runs beside the
+  // append chain, not in it, so appends arriving meanwhile are not held up; it signs the size
+  // and root that were integrated when it started.
+  #maybePublish(): void {
     if (this.#size === this.#publishedSize) return;
     const wait = this.#lastPublishAt + this.#interval - Date.now();
     if (wait <= 0) {
-      await this.#publishLocked();
+      this.#publish().catch(() => {}); // failure is recorded in #failed
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (!this.#closing && !this.#failed) void this.#exclusive(() => this.#publishLocked()).catch(() => {});
+        if (!this.#closing && !this.#failed) this.#publish().catch(() => {});
       }, wait);
       this.#timer.unref();
     }
   }
 
-  async #publishLocked(): Promise<string> {
+  #publish(): Promise<string> {
+    const run = this.#publishTail.then(() => this.#publishCommitted());
+    this.#publishTail = run.catch(() => {});
+    return run;
+  }
+
+  async #publishCommitted(): Promise<string> {
     if (this.#failed) throw this.#failed;
-    if (this.#note !== undefined && this.#size === this.#publishedSize) return this.#note;
-    const size = this.#size;
+    const { size, root } = this.#committed;
+    if (this.#note !== undefined && size === this.#publishedSize) return this.#note;
     try {
+      // Every node of the tree at `size` was written before #committed moved to it.
       await this.#syncTrees();
-      const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: this.#range.root() }), this.#signerKey);
+      const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), this.#signerKey);
       await writeFileDurable(join(this.#dir, CHECKPOINT_FILE), note);
       this.#note = note;
       this.#publishedSize = size;
@@ -394,7 +410,8 @@ class FileLedgerImpl implements FileLedger {
 
   publishCheckpoint(): Promise<string> {
     if (this.#closing) return Promise.reject(new LedgerError('ERR_LEDGER_CLOSED', 'The ledger is closed.'));
-    return this.#exclusive(() => this.#publishLocked());
+    // After the appends already queued, so the checkpoint covers every append made before this call.
+    return this.#exclusive(async () => {}).then(() => this.#publish());
   }
 
   #checkIndex(value: IntLike, what: string, limit: number): number {
@@ -447,7 +464,8 @@ class FileLedgerImpl implements FileLedger {
     this.#closing ??= this.#exclusive(async () => {
       await this.#flush();
       if (this.#timer) clearTimeout(this.#timer);
-      if (!this.#failed) await this.#publishLocked();
+      if (!this.#failed) await this.#publish();
+      else await this.#publishTail;
     }).finally(async () => {
       this.#reader.close();
       for (const fh of [this.#entries, this.#index, ...this.#trees.values()]) await fh.close().catch(() => {});
