@@ -1,7 +1,9 @@
 // Collector throughput with durable acknowledgement: OTLP/protobuf requests of 512 agent spans
 // with 15 attributes each, sent over 127.0.0.1 to `agentrail serve` running in its own process
-// (so its RSS and CPU are its own). Beside it, the decode-only ceiling: the same requests
-// decoded to NeutralSpans and discarded, in this process.
+// (so its RSS and CPU are its own). Beside it, two decode-only ceilings, in this process on one
+// thread: the same requests decoded and discarded by protobufjs from the project's .proto files
+// (the decoder the issue names), and by agentrail's direct decoder (what the collector runs; about
+// twice as fast, so the stricter bar).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +18,8 @@ const BENCH = 'collector';
 const SPANS_PER_REQUEST = 512;
 const SUSTAIN_MS = 10_000;
 const PACED_RATE = 5_000; // spans/s
-const PACED_MS = 10_000;
+// ~290 requests: p99 is then the 3rd slowest, not the slowest one.
+const PACED_MS = 30_000;
 const CONCURRENCY = 6;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -126,13 +129,17 @@ const limits = await machineLimits();
 const bodies = Array.from({ length: 16 }, makeRequest);
 section(`collector: OTLP/protobuf, ${SPANS_PER_REQUEST}-span requests, 15 attributes per span (${(bodies[0]!.length / 1024).toFixed(0)} KiB each)`);
 
-// The ceiling uses the decoder the collector runs (protoToNeutralSpans); the protobufjs
-// reflection path (decodeTraceRequestProto + toNeutralSpans, still used for JSON and forwarding)
-// is shown for comparison.
+const spansIn = (r: ReturnType<typeof decodeTraceRequestProto>): number => {
+  let n = 0;
+  for (const rs of r.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
+  return n;
+};
+const pbjsCeiling = decodeCeiling(bodies, (b) => spansIn(decodeTraceRequestProto(b)));
+report({ bench: BENCH, name: 'decode-only ceiling: protobufjs (one thread)', value: pbjsCeiling, unit: 'spans/s' });
 const ceiling = decodeCeiling(bodies, (b) => protoToNeutralSpans(b).length);
-report({ bench: BENCH, name: 'decode-only ceiling (protoToNeutralSpans, one thread)', value: ceiling, unit: 'spans/s' });
+report({ bench: BENCH, name: 'decode-only ceiling: agentrail direct decoder (one thread)', value: ceiling, unit: 'spans/s', ratio: { of: 'protobufjs', value: ceiling / pbjsCeiling } });
 const reflection = decodeCeiling(bodies, (b) => toNeutralSpans(decodeTraceRequestProto(b)).spans.length, 1500);
-report({ bench: BENCH, name: 'decode-only, protobufjs + toNeutralSpans (one thread)', value: reflection, unit: 'spans/s', ratio: { of: 'protoToNeutralSpans', value: reflection / ceiling } });
+report({ bench: BENCH, name: 'decode-only, protobufjs + toNeutralSpans (JSON/forward path)', value: reflection, unit: 'spans/s', ratio: { of: 'direct decoder', value: reflection / ceiling } });
 
 const data = mkdtempSync(join(tmpdir(), 'agentrail-bench-collector-'));
 const server = await startServer(data);
@@ -159,7 +166,8 @@ try {
   const sustained = acked / ((performance.now() - t0) / 1000);
   const cpuPerRequest = ((cpuMsOf(server.pid) - cpu0) / acked) * SPANS_PER_REQUEST;
   report({ bench: BENCH, name: `sustained, durable ack (${CONCURRENCY} requests in flight)`, value: sustained, unit: 'spans/s', target: '>= 30,000', met: sustained >= 30_000 });
-  report({ bench: BENCH, name: 'sustained vs decode-only ceiling', value: sustained / ceiling, unit: 'ratio', ratio: { of: 'decode-only ceiling', value: sustained / ceiling }, target: '>= 0.5', met: sustained / ceiling >= 0.5 });
+  report({ bench: BENCH, name: 'sustained vs protobufjs decode-only ceiling', value: sustained / pbjsCeiling, unit: 'ratio', target: '>= 0.5', met: sustained / pbjsCeiling >= 0.5 });
+  report({ bench: BENCH, name: 'sustained vs direct-decoder decode-only ceiling', value: sustained / ceiling, unit: 'ratio', target: '>= 0.5', met: sustained / ceiling >= 0.5 });
   report({ bench: BENCH, name: 'sustained vs write+fsync limit (512 x 1 KiB groups)', value: sustained, unit: 'spans/s', ratio: { of: 'fsync512 limit', value: sustained / limits.fsync512 } });
   if (refused) report({ bench: BENCH, name: 'requests refused (429/503) during sustained run', value: refused, unit: 'requests' });
   // CPU per request is what other jobs on the machine disturb least: cores / it bounds throughput.
