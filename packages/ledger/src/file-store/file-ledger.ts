@@ -152,8 +152,6 @@ class FileLedgerImpl implements FileLedger {
   #note: string | undefined;
   #publishedSize: number;
   #lastPublishAt = 0;
-  /** Size and root of the integrated tree: what a checkpoint may sign. */
-  #committed: { size: number; root: Uint8Array };
   /** Publications run one at a time, beside appends rather than between them. */
   #publishTail: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -184,7 +182,6 @@ class FileLedgerImpl implements FileLedger {
     this.#entriesEnd = entriesEnd;
     this.#note = note;
     this.#publishedSize = publishedSize;
-    this.#committed = { size: range.size, root: range.root() };
   }
 
   get size(): number {
@@ -356,7 +353,6 @@ class FileLedgerImpl implements FileLedger {
       this.#dirtyTrees.add(level);
     }
     this.#size = this.#range.size;
-    this.#committed = { size: this.#size, root: this.#range.root() };
   }
 
   async #syncTrees(): Promise<void> {
@@ -367,7 +363,8 @@ class FileLedgerImpl implements FileLedger {
 
   // A checkpoint costs several fsyncs (tree levels, the file, its directory). It runs beside the
   // append chain, not in it, so appends arriving meanwhile are not held up; it signs the size
-  // and root that were integrated when it started.
+  // and root integrated when it started, read between two commits of the append chain (the compact
+  // range runs ahead of #size while a commit is under way).
   #maybePublish(): void {
     if (this.#size === this.#publishedSize) return;
     const wait = this.#lastPublishAt + this.#interval - Date.now();
@@ -382,18 +379,28 @@ class FileLedgerImpl implements FileLedger {
     }
   }
 
+  /** Publishes the tree as of the end of the appends queued so far. */
   #publish(): Promise<string> {
-    const run = this.#publishTail.then(() => this.#publishCommitted());
+    return this.#exclusive(async () => this.#integrated()).then((tree) => this.#publishTree(tree));
+  }
+
+  /** Size and root of the integrated tree; only between commits (inside the append chain). */
+  #integrated(): { size: number; root: Uint8Array } {
+    return { size: this.#size, root: this.#range.root() };
+  }
+
+  /** Signs `tree`; publications run one at a time, in order. */
+  #publishTree(tree: { size: number; root: Uint8Array }): Promise<string> {
+    const run = this.#publishTail.then(() => this.#signAndWrite(tree.size, tree.root));
     this.#publishTail = run.catch(() => {});
     return run;
   }
 
-  async #publishCommitted(): Promise<string> {
+  async #signAndWrite(size: number, root: Uint8Array): Promise<string> {
     if (this.#failed) throw this.#failed;
-    const { size, root } = this.#committed;
     if (this.#note !== undefined && size === this.#publishedSize) return this.#note;
     try {
-      // Every node of the tree at `size` was written before #committed moved to it.
+      // Every node of the tree at `size` was written before its commit left the append chain.
       await this.#syncTrees();
       const note = signNote(formatCheckpoint({ origin: this.origin, size, rootHash: root }), this.#signerKey);
       await writeFileDurable(join(this.#dir, CHECKPOINT_FILE), note);
@@ -411,7 +418,7 @@ class FileLedgerImpl implements FileLedger {
   publishCheckpoint(): Promise<string> {
     if (this.#closing) return Promise.reject(new LedgerError('ERR_LEDGER_CLOSED', 'The ledger is closed.'));
     // After the appends already queued, so the checkpoint covers every append made before this call.
-    return this.#exclusive(async () => {}).then(() => this.#publish());
+    return this.#publish();
   }
 
   #checkIndex(value: IntLike, what: string, limit: number): number {
@@ -464,7 +471,8 @@ class FileLedgerImpl implements FileLedger {
     this.#closing ??= this.#exclusive(async () => {
       await this.#flush();
       if (this.#timer) clearTimeout(this.#timer);
-      if (!this.#failed) await this.#publish();
+      // Inside the append chain already: read the tree here rather than queue behind ourselves.
+      if (!this.#failed) await this.#publishTree(this.#integrated());
       else await this.#publishTail;
     }).finally(async () => {
       this.#reader.close();
