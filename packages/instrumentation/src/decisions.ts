@@ -12,7 +12,7 @@ import {
   ATTR_AGENTRAIL_AUTHZ_POLICY_VERSION,
   ATTR_AGENTRAIL_AUTHZ_REASON,
   ATTR_AGENTRAIL_AUTHZ_SCOPES,
-} from './attributes.js';
+} from '@agentrail/semconv';
 import { InvalidDecisionError } from './errors.js';
 import { toJsonText } from './json.js';
 

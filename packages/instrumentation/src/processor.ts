@@ -14,7 +14,7 @@ import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_AGENT_VERSION,
   ATTR_GEN_AI_OPERATION_NAME,
-} from './attributes.js';
+} from '@agentrail/semconv';
 import { getAgent, getPrincipal, type AgentIdentity, type Principal } from './identity.js';
 
 /** Baggage keys read when the context carries no identity (e.g. set by an upstream service). */

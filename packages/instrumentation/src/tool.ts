@@ -15,8 +15,9 @@ import {
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
-} from './attributes.js';
-import type { ActionKind, ActionRisk } from '@agentrail/semconv';
+  type ActionKind,
+  type ActionRisk,
+} from '@agentrail/semconv';
 import { InvalidToolError } from './errors.js';
 import { toJsonText } from './json.js';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './version.js';
