@@ -3,36 +3,16 @@
 // exporter. Checked from the ledger and the data directory alone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { argumentsDigest, decodeRecord, type AuditRecord } from '@agentrail/core';
 import { readLedgerEntries } from '@agentrail/ledger';
+import { runCli } from './fixtures/collector-cli.js';
+import { filesUnder } from './fixtures/files.js';
 import { runOpenAIAgentsSupport, type OpenAIAgentsSupportResult } from '../examples/openai-agents/src/agent.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEEDED_SECRET = 'sk_live_oai_e2e_0a1b2c3d4e5f6a7b8c9d';
-
-function agentrail(args: string[]): { status: number; stdout: string; stderr: string } {
-  const built = join(ROOT, 'packages/cli/dist/main.js');
-  const argv = existsSync(built)
-    ? [join(ROOT, 'packages/cli/bin/agentrail.js'), ...args]
-    : ['--conditions=source', '--import', 'tsx', join(ROOT, 'packages/cli/src/main.ts'), ...args];
-  const r = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    out.push(...(entry.isDirectory() ? await filesUnder(p) : [p]));
-  }
-  return out;
-}
 
 describe('OpenAI Agents SDK support agent, end to end', () => {
   let dataDir: string;
@@ -80,7 +60,7 @@ describe('OpenAI Agents SDK support agent, end to end', () => {
     for (const s of [SEEDED_SECRET, sent.body, sent.subject, 'Customer reports the loom arrived damaged']) {
       assert.equal(all.indexOf(Buffer.from(s)), -1, `found raw ${JSON.stringify(s.slice(0, 40))}`);
     }
-    const verify = agentrail(['verify', dataDir, '--vkey', run.verifierKeyPath]);
-    assert.equal(verify.status, 0, verify.stderr + verify.stdout);
+    const verify = await runCli(['verify', dataDir, '--vkey', run.verifierKeyPath]);
+    assert.equal(verify.code, 0, verify.stderr + verify.stdout);
   });
 });

@@ -4,18 +4,16 @@
 // spans a Jaeger-like receiver on 127.0.0.1 gets.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { argumentsDigest, decodeRecord, type AuditRecord } from '@agentrail/core';
 import { leafHash, readLedgerEntries } from '@agentrail/ledger';
+import { runCli } from './fixtures/collector-cli.js';
+import { filesUnder } from './fixtures/files.js';
 import { runSupportAgent, type SupportAgentResult } from '../examples/support-agent/src/agent.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEEDED_SECRET = 'sk_live_e2e_9f8d7c6b5a4e3d2c1b0a';
 
 // ── a minimal OTLP/HTTP JSON receiver standing in for Jaeger ────────────────────────────────
@@ -53,26 +51,6 @@ function attrOf(span: OtlpSpan, key: string): string | number | boolean | undefi
   if (!v) return undefined;
   if (v.intValue !== undefined) return Number(v.intValue);
   return v.stringValue ?? v.boolValue ?? v.doubleValue;
-}
-
-// ── the agentrail CLI, as built by `npm test` (source via tsx when not built yet) ───────────
-function agentrail(args: string[]): { status: number; stdout: string; stderr: string } {
-  const built = join(ROOT, 'packages/cli/dist/main.js');
-  const argv = existsSync(built)
-    ? [join(ROOT, 'packages/cli/bin/agentrail.js'), ...args]
-    : ['--conditions=source', '--import', 'tsx', join(ROOT, 'packages/cli/src/main.ts'), ...args];
-  const r = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
 }
 
 describe('support agent, end to end', () => {
@@ -173,8 +151,8 @@ describe('support agent, end to end', () => {
   });
 
   test('agentrail verify passes, and fails once one byte of the log is changed', async () => {
-    const ok = agentrail(['verify', dataDir, '--vkey', run.verifierKeyPath]);
-    assert.equal(ok.status, 0, ok.stderr + ok.stdout);
+    const ok = await runCli(['verify', dataDir, '--vkey', run.verifierKeyPath]);
+    assert.equal(ok.code, 0, ok.stderr + ok.stdout);
 
     // Change one byte inside a stored record (not padding or an index): flip a letter of the
     // agent id in the first file under log/ that holds record bytes.
@@ -190,8 +168,8 @@ describe('support agent, end to end', () => {
       break;
     }
     assert.ok(tampered, 'found record bytes to tamper with');
-    const bad = agentrail(['verify', dataDir, '--vkey', run.verifierKeyPath]);
-    assert.equal(bad.status, 1, bad.stderr + bad.stdout);
+    const bad = await runCli(['verify', dataDir, '--vkey', run.verifierKeyPath]);
+    assert.equal(bad.code, 1, bad.stderr + bad.stdout);
   });
 
   test('forwarded OTLP spans carry the index and hash of their record', async () => {

@@ -9,7 +9,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { generateText, stepCountIs, tool } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { z } from 'zod';
-import { normalizeSpan, type SpanView } from '@agentrail/semconv';
+import { fromReadableSpan } from '@agentrail/core';
+import { normalizeSpan } from '@agentrail/semconv';
 import {
   InvalidIdentityError,
   InvalidToolError,
@@ -58,15 +59,6 @@ beforeEach(() => {
 
 const toolSpans = (spans: readonly ReadableSpan[]) => spans.filter((s) => s.name === 'ai.toolCall');
 const attr = (s: ReadableSpan, k: string): Attributes[string] => s.attributes[k];
-function view(span: ReadableSpan): SpanView {
-  return {
-    name: span.name,
-    kind: span.kind + 1,
-    attributes: span.attributes as SpanView['attributes'],
-    resource: span.resource.attributes as SpanView['resource'],
-    status: { code: span.status.code as 0 | 1 | 2 },
-  };
-}
 
 function makeTools(calls: string[]) {
   return {
@@ -162,7 +154,7 @@ describe('aiSdkTelemetry + auditTool', () => {
 
     // What the audit pipeline will see.
     for (const span of tools) {
-      const action = normalizeSpan(view(span));
+      const action = normalizeSpan(fromReadableSpan(span));
       assert.ok(action, `${span.name} is an agent action`);
       assert.equal(action.operation, 'execute_tool');
       assert.equal(action.agent.id, 'support-bot');
@@ -171,10 +163,10 @@ describe('aiSdkTelemetry + auditTool', () => {
       assert.equal(action.tool?.name, attr(span, 'ai.toolCall.name'));
       assert.equal(action.tool?.callId, attr(span, 'ai.toolCall.id'));
     }
-    const refundAction = normalizeSpan(view(refund))!;
+    const refundAction = normalizeSpan(fromReadableSpan(refund))!;
     assert.equal(refundAction.authorization?.decision, 'deny');
     assert.equal(refundAction.resource?.id, 'o-7');
-    const emailAction = normalizeSpan(view(email))!;
+    const emailAction = normalizeSpan(fromReadableSpan(email))!;
     assert.equal(emailAction.approval?.status, 'approved');
   });
 

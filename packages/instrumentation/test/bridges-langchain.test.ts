@@ -12,7 +12,8 @@ import { tool } from '@langchain/core/tools';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { ChatResult } from '@langchain/core/outputs';
 import { z } from 'zod';
-import { normalizeSpan, type SpanView } from '@agentrail/semconv';
+import { fromReadableSpan } from '@agentrail/core';
+import { normalizeSpan } from '@agentrail/semconv';
 import { AgentContextSpanProcessor, onBehalfOf, withAgent } from '@agentrail/instrumentation';
 import { instrumentLangChain, type LangChainInstrumentationHandle } from '@agentrail/instrumentation/langchain';
 
@@ -33,15 +34,6 @@ after(() => {
 });
 
 const attr = (s: ReadableSpan, k: string): Attributes[string] => s.attributes[k];
-function view(span: ReadableSpan): SpanView {
-  return {
-    name: span.name,
-    kind: span.kind + 1,
-    attributes: span.attributes as SpanView['attributes'],
-    resource: span.resource.attributes as SpanView['resource'],
-    status: { code: span.status.code as 0 | 1 | 2 },
-  };
-}
 
 // LangChain's own fakes replay text, not a sequence of tool calls; this one replays a script.
 class ScriptedChatModel extends BaseChatModel {
@@ -116,7 +108,7 @@ describe('instrumentLangChain (OpenInference)', () => {
     assert.equal(cancel.status.code, SpanStatusCode.ERROR);
 
     for (const span of toolSpans) {
-      const action = normalizeSpan(view(span));
+      const action = normalizeSpan(fromReadableSpan(span));
       assert.ok(action, `${span.name} is an agent action`);
       assert.equal(action.operation, 'execute_tool');
       assert.equal(action.tool?.name, attr(span, 'tool.name'));
