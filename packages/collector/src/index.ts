@@ -29,7 +29,7 @@ export type {
   OtlpTraceRequest,
 } from './otlp-model.js';
 export { toNeutralSpans, DEFAULT_SPAN_LIMITS } from './to-neutral.js';
-export { protoToNeutralSpans } from './proto-to-neutral.js';
+export { protoSpans, protoToNeutralSpans } from './proto-to-neutral.js';
 export type { NeutralBatch, SpanLimits } from './to-neutral.js';
 export { CollectorMetrics } from './metrics.js';
 export { createLogger } from './logger.js';

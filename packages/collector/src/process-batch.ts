@@ -7,7 +7,7 @@ import { decodeTraceRequestJson } from './otlp-json.js';
 import type { OtlpTraceRequest } from './otlp-model.js';
 import { decodeTraceRequestProto, encodeTraceRequestProto } from './otlp-proto.js';
 import type { OtlpFormat } from './otlp-response.js';
-import { protoToNeutralSpans } from './proto-to-neutral.js';
+import { protoSpans } from './proto-to-neutral.js';
 import { toNeutralSpans, type NeutralBatch, type SpanLimits } from './to-neutral.js';
 
 /** What the HTTP handler needs of a batch's results: counts and the first refusal. */
@@ -46,11 +46,14 @@ export interface BatchPart {
 export async function processBatch(pipeline: AuditPipeline, input: BatchInput, limits: SpanLimits, forward: boolean, part?: BatchPart): Promise<BatchOutcome> {
   let request: OtlpTraceRequest | null = null;
   let batch: NeutralBatch | null = null;
-  let spans: NeutralSpan[];
+  let spans: Iterable<NeutralSpan>;
   try {
     if (input.format === 'protobuf' && !forward) {
-      // The audit path needs only neutral spans: decode straight to them.
-      spans = protoToNeutralSpans(input.body, limits);
+      // The audit path needs only neutral spans: decode straight to them, one at a time as the
+      // pipeline maps them (a decoding error still refuses the whole request: see below).
+      spans = protoSpans(input.body, limits);
+      // A slice needs the count first; every slice decodes the whole body, so all refuse a bad one.
+      if (part) spans = Array.from(spans);
     } else {
       // Forwarding re-encodes the decoded request with record links added: keep its model.
       request = input.format === 'protobuf' ? decodeTraceRequestProto(input.body) : decodeTraceRequestJson(input.body, { maxDepth: limits.maxDepth });
@@ -62,16 +65,17 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
     throw err;
   }
   if (part) {
-    const lo = Math.floor((spans.length * part.index) / part.of);
-    const hi = Math.floor((spans.length * (part.index + 1)) / part.of);
-    spans = spans.slice(lo, hi);
+    const all = spans as NeutralSpan[];
+    const lo = Math.floor((all.length * part.index) / part.of);
+    const hi = Math.floor((all.length * (part.index + 1)) / part.of);
+    spans = all.slice(lo, hi);
   }
-  const n = spans.length;
-  if (n === 0) return { kind: 'ok', spans: 0, counts: countResults([]), forward: null };
   let results: ConsumeResult[];
   try {
     results = await pipeline.consume(spans, { via: 'collector', authenticated: input.authenticated });
   } catch (err) {
+    // A lazily decoded body may turn out malformed part way: consume appended nothing.
+    if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
     const e = err as { code?: unknown; message?: unknown };
     return { kind: 'unavailable', message: `${typeof e.code === 'string' ? e.code + ': ' : ''}${String(e.message ?? err)}` };
   }
@@ -80,7 +84,7 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
     annotateRecordedSpans(batch.sources, results);
     fwd = encodeTraceRequestProto(request);
   }
-  return { kind: 'ok', spans: n, counts: countResults(results), forward: fwd };
+  return { kind: 'ok', spans: results.length, counts: countResults(results), forward: fwd };
 }
 
 function countResults(results: readonly ConsumeResult[]): ResultCounts {

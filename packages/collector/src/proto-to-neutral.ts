@@ -21,7 +21,17 @@ const tag = (field: number, wire: number): number => (field << 3) | wire;
 
 /** Decodes a protobuf ExportTraceServiceRequest to neutral spans; throws `OtlpDecodeError` naming the field. */
 export function protoToNeutralSpans(bytes: Uint8Array, limits: SpanLimits = DEFAULT_SPAN_LIMITS): NeutralSpan[] {
-  return new ProtoSpanReader(bytes, limits).request();
+  return Array.from(protoSpans(bytes, limits));
+}
+
+/**
+ * The same spans, decoded one at a time as they are iterated, so a batch's records can be built
+ * while its spans are still young (no 512 decoded spans kept alive for the garbage collector to
+ * copy). A malformed request throws `OtlpDecodeError` from the iteration, at the first bad field;
+ * a consumer must not act on the spans before the iteration has ended.
+ */
+export function protoSpans(bytes: Uint8Array, limits: SpanLimits = DEFAULT_SPAN_LIMITS): Iterable<NeutralSpan> {
+  return { [Symbol.iterator]: () => new ProtoSpanReader(bytes, limits) };
 }
 
 function malformed(what: string): OtlpDecodeError {
@@ -36,15 +46,22 @@ type SliceBuffer = Buffer & {
   base64Slice(start: number, end: number): string;
 };
 
-const EMPTY_RESOURCE: Record<string, AttributeValue> = Object.freeze({}) as Record<string, AttributeValue>;
-
-class ProtoSpanReader {
+class ProtoSpanReader implements Iterator<NeutralSpan> {
   private readonly buf: SliceBuffer;
   private readonly view: DataView;
   private pos = 0;
   // The two halves of the last 64-bit varint read.
   private lo = 0;
   private hi = 0;
+  // Where iteration stands: inside the r-th ResourceSpans (until rsEnd, 0 when between them) and
+  // its s-th ScopeSpans (until ssEnd), whose next span is the i-th.
+  private r = -1;
+  private rsEnd = 0;
+  private resource: Record<string, AttributeValue> = {};
+  private s = -1;
+  private ssEnd = 0;
+  private scope: NeutralSpan['scope'] = null;
+  private i = 0;
 
   constructor(
     bytes: Uint8Array,
@@ -54,56 +71,116 @@ class ProtoSpanReader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  request(): NeutralSpan[] {
-    const spans: NeutralSpan[] = [];
-    const end = this.buf.length;
-    let r = 0;
-    while (this.pos < end) {
-      const t = this.tag(end);
-      if (t === tag(1, LEN)) {
-        const sub = this.lengthEnd(end);
-        try {
-          this.resourceSpans(sub, spans);
-        } catch (err) {
-          throw located(err, `resourceSpans[${r}]`);
-        }
-        r++;
-      } else this.skip(t, end);
+  next(): IteratorResult<NeutralSpan> {
+    try {
+      const span = this.nextSpan();
+      return span === null ? { done: true, value: undefined } : { done: false, value: span };
+    } catch (err) {
+      // The same path as a nested decoder would build: innermost first.
+      let e = err;
+      if (this.ssEnd !== 0) e = located(e, `scopeSpans[${this.s}]`);
+      if (this.rsEnd !== 0) e = located(e, `resourceSpans[${this.r}]`);
+      this.ssEnd = this.rsEnd = 0;
+      this.pos = this.buf.length; // a failed iteration stays ended
+      throw e;
     }
-    return spans;
   }
 
-  private resourceSpans(end: number, out: NeutralSpan[]): void {
-    const first = out.length;
+  private nextSpan(): NeutralSpan | null {
+    for (;;) {
+      if (this.ssEnd !== 0) {
+        const end = this.ssEnd;
+        while (this.pos < end) {
+          const t = this.tag(end);
+          if (t === tag(2, LEN)) {
+            const sub = this.lengthEnd(end);
+            try {
+              return this.span(sub);
+            } catch (err) {
+              throw located(err, `spans[${this.i}]`);
+            } finally {
+              this.i++;
+            }
+          } else if (t === tag(1, LEN)) this.pos = this.lengthEnd(end); // the scope, read on entry
+          else if (t === tag(3, LEN)) this.skipString(end); // schema_url
+          else this.skip(t, end);
+        }
+        this.ssEnd = 0;
+      } else if (this.rsEnd !== 0) {
+        const end = this.rsEnd;
+        while (this.pos < end) {
+          const t = this.tag(end);
+          if (t === tag(2, LEN)) {
+            this.s++;
+            this.i = 0;
+            this.ssEnd = this.lengthEnd(end);
+            this.scope = this.scopeOf(this.pos, this.ssEnd);
+            break;
+          } else if (t === tag(1, LEN)) this.pos = this.lengthEnd(end); // the resource, read on entry
+          else if (t === tag(3, LEN)) this.skipString(end); // schema_url
+          else this.skip(t, end);
+        }
+        if (this.ssEnd === 0) this.rsEnd = 0;
+      } else {
+        const end = this.buf.length;
+        if (this.pos >= end) return null;
+        const t = this.tag(end);
+        if (t === tag(1, LEN)) {
+          this.r++;
+          this.s = -1;
+          this.rsEnd = this.lengthEnd(end);
+          this.resource = this.resourceOf(this.pos, this.rsEnd);
+        } else this.skip(t, end);
+      }
+    }
+  }
+
+  /**
+   * The resource of the ResourceSpans in [start, end), which may follow its spans on the wire;
+   * every span shares the one object. Leaves `pos` at `start`.
+   */
+  private resourceOf(start: number, end: number): Record<string, AttributeValue> {
     let resource: Record<string, AttributeValue> | null = null;
-    let s = 0;
     while (this.pos < end) {
       const t = this.tag(end);
-      if (t === tag(1, LEN)) {
-        if (resource) throw new OtlpDecodeError('resource sent twice', 'resource');
-        const sub = this.lengthEnd(end);
-        try {
-          resource = this.resource(sub);
-        } catch (err) {
-          throw located(err, 'resource');
-        }
-      } else if (t === tag(2, LEN)) {
-        const sub = this.lengthEnd(end);
-        try {
-          this.scopeSpans(sub, out);
-        } catch (err) {
-          throw located(err, `scopeSpans[${s}]`);
-        }
-        s++;
-      } else if (t === tag(3, LEN)) this.skipString(end); // schema_url
-      else this.skip(t, end);
+      if (t !== tag(1, LEN)) {
+        this.skip(t, end);
+        continue;
+      }
+      if (resource) throw new OtlpDecodeError('resource sent twice', 'resource');
+      const sub = this.lengthEnd(end);
+      try {
+        resource = this.decodeResource(sub);
+      } catch (err) {
+        throw located(err, 'resource');
+      }
     }
-    // The resource may follow the spans on the wire; every span shares the one object.
-    const res = resource ?? {};
-    for (let i = first; i < out.length; i++) out[i]!.resource = res;
+    this.pos = start;
+    return resource ?? {};
   }
 
-  private resource(end: number): Record<string, AttributeValue> {
+  /** The scope of the ScopeSpans in [start, end), likewise. Leaves `pos` at `start`. */
+  private scopeOf(start: number, end: number): NeutralSpan['scope'] {
+    let scope: NeutralSpan['scope'] = null;
+    while (this.pos < end) {
+      const t = this.tag(end);
+      if (t !== tag(1, LEN)) {
+        this.skip(t, end);
+        continue;
+      }
+      if (scope) throw new OtlpDecodeError('scope sent twice', 'scope');
+      const sub = this.lengthEnd(end);
+      try {
+        scope = this.decodeScope(sub);
+      } catch (err) {
+        throw located(err, 'scope');
+      }
+    }
+    this.pos = start;
+    return scope;
+  }
+
+  private decodeResource(end: number): Record<string, AttributeValue> {
     const attrs: Record<string, AttributeValue> = {};
     let n = 0;
     while (this.pos < end) {
@@ -114,35 +191,7 @@ class ProtoSpanReader {
     return attrs;
   }
 
-  private scopeSpans(end: number, out: NeutralSpan[]): void {
-    const first = out.length;
-    let scope: NeutralSpan['scope'] = null;
-    let i = 0;
-    while (this.pos < end) {
-      const t = this.tag(end);
-      if (t === tag(1, LEN)) {
-        if (scope) throw new OtlpDecodeError('scope sent twice', 'scope');
-        const sub = this.lengthEnd(end);
-        try {
-          scope = this.scope(sub);
-        } catch (err) {
-          throw located(err, 'scope');
-        }
-      } else if (t === tag(2, LEN)) {
-        const sub = this.lengthEnd(end);
-        try {
-          out.push(this.span(sub));
-        } catch (err) {
-          throw located(err, `spans[${i}]`);
-        }
-        i++;
-      } else if (t === tag(3, LEN)) this.skipString(end); // schema_url
-      else this.skip(t, end);
-    }
-    if (scope) for (let k = first; k < out.length; k++) out[k]!.scope = scope;
-  }
-
-  private scope(end: number): NonNullable<NeutralSpan['scope']> {
+  private decodeScope(end: number): NonNullable<NeutralSpan['scope']> {
     let name = '';
     let version = '';
     const ignored: Record<string, AttributeValue> = {};
@@ -262,8 +311,8 @@ class ProtoSpanReader {
       startTimeUnixNano: start,
       endTimeUnixNano: stop,
       attributes: attributes ?? {},
-      resource: EMPTY_RESOURCE, // set by resourceSpans() once the resource is known
-      scope: null, // likewise by scopeSpans()
+      resource: this.resource,
+      scope: this.scope,
       status: status ?? { code: 0 },
       events,
     };
@@ -320,7 +369,7 @@ class ProtoSpanReader {
       while (this.pos < end) {
         const t = this.tag(end);
         if (t === tag(1, LEN)) {
-          key = this.key(end);
+          key = this.key(end, index);
           if (key.length > this.limits.maxValueLength) throw new OtlpDecodeError(`attribute key longer than ${this.limits.maxValueLength} characters`, `[${index}]`);
         } else if (t === tag(2, LEN)) {
           if (hasValue) throw new OtlpDecodeError('value sent twice', `[${index}].value`);
@@ -527,12 +576,16 @@ class ProtoSpanReader {
     const buf = this.buf;
     let pos = at;
     let len = 0;
-    for (let mul = 1; ; mul *= 128) {
-      if (pos >= end) throw malformed(`truncated length at byte ${at}`);
-      const b = buf[pos++]!;
-      len += (b & 0x7f) * mul;
-      if (b < 0x80) break;
-      if (mul > 2 ** 28) throw malformed(`length over 2^35 at byte ${at}`);
+    if (pos < end && buf[pos]! < 0x80) {
+      len = buf[pos++]!; // one byte (under 128): most lengths, in small-integer arithmetic
+    } else {
+      for (let mul = 1; ; mul *= 128) {
+        if (pos >= end) throw malformed(`truncated length at byte ${at}`);
+        const b = buf[pos++]!;
+        len += (b & 0x7f) * mul;
+        if (b < 0x80) break;
+        if (mul > 2 ** 28) throw malformed(`length over 2^35 at byte ${at}`);
+      }
     }
     if (pos + len > end) throw malformed(`length ${len} at byte ${at} runs past the end of its message`);
     this.pos = pos;
@@ -573,17 +626,35 @@ class ProtoSpanReader {
     if (!isUtf8(buf.subarray(start, start + len))) throw malformed(`invalid UTF-8 in a string at byte ${start}`);
   }
 
-  /** Attribute keys repeat across spans: short ASCII ones are interned. */
-  private key(end: number): string {
+  /**
+   * Attribute keys repeat across spans, mostly at the same position in the list: the key last
+   * seen at `index` is tried first, then a small cache of short ASCII keys by content.
+   */
+  private key(end: number, index: number): string {
     const len = this.length(end);
     const start = this.pos;
     this.pos += len;
-    const interned = internKey(this.buf, start, len);
-    if (interned !== null) return interned;
+    const buf = this.buf;
+    const slot = index & (KEYS_BY_POSITION - 1);
+    const last = keyAt[slot]!;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && last.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return last; // equal bytes, all ASCII (the cached key is)
+    }
+    const interned = internKey(buf, start, len);
+    if (interned !== null) {
+      keyAt[slot] = interned;
+      return interned;
+    }
     this.checkUtf8(start, len);
-    return this.buf.utf8Slice(start, start + len);
+    return buf.utf8Slice(start, start + len);
   }
 }
+
+// The short ASCII key last seen at each attribute position (positions wrap around).
+const KEYS_BY_POSITION = 64;
+const keyAt: string[] = new Array<string>(KEYS_BY_POSITION).fill('');
 
 // A small cache of attribute keys by content. Keys are few and repeat in every span, so this
 // saves a string allocation and a UTF-8 decode per attribute.

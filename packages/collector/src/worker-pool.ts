@@ -52,6 +52,8 @@ interface JoinedPart {
 interface Slot {
   worker: Worker;
   pending: Map<number, (o: BatchOutcome) => void>;
+  /** Consume messages whose records are still being built (no append or answer back yet). */
+  computing: Set<number>;
   ready: Promise<void>;
 }
 
@@ -116,10 +118,11 @@ export class WorkerPool implements BatchProcessor {
       const withHelper = this.helper !== undefined && this.helperBusy === 0;
       if (this.slots.length + (withHelper ? 1 : 0) > 1) return this.split(input, withHelper);
     }
-    // Least-loaded worker; ties go to the first.
+    // The worker with the least CPU work queued; ties go to the first. A worker whose requests
+    // only wait for their group commit is idle: it gets the request, not the main thread.
     let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
-    if (this.helper && slot.pending.size > 0 && this.helperBusy === 0) {
+    for (const s of this.slots) if (s.computing.size < slot.computing.size) slot = s;
+    if (this.helper && slot.computing.size > 0 && this.helperBusy === 0) {
       this.helperBusy++;
       return this.helper.process(input).finally(() => this.helperBusy--);
     }
@@ -158,6 +161,7 @@ export class WorkerPool implements BatchProcessor {
     const id = this.nextId++;
     if (joined) this.joined.set(id, joined);
     return new Promise((resolve) => {
+      slot.computing.add(id);
       slot.pending.set(id, (outcome) => {
         if (joined) {
           this.joined.delete(id);
@@ -190,7 +194,7 @@ export class WorkerPool implements BatchProcessor {
       onFail = reject;
     });
     ready.catch(() => undefined); // observed through ready()
-    const slot: Slot = { worker, pending: new Map(), ready };
+    const slot: Slot = { worker, pending: new Map(), computing: new Set(), ready };
     let started = false;
     worker.on('message', (m: ToMain) => {
       if (m.type === 'ready') {
@@ -200,6 +204,7 @@ export class WorkerPool implements BatchProcessor {
       if (m.type === 'done') {
         const resolve = slot.pending.get(m.id);
         slot.pending.delete(m.id);
+        slot.computing.delete(m.id);
         resolve?.(m.outcome);
         return;
       }
@@ -214,6 +219,7 @@ export class WorkerPool implements BatchProcessor {
         leafHashes = new Array<Uint8Array>(m.ends.length);
         for (let i = 0; i < m.ends.length; i++) leafHashes[i] = m.buf.subarray(start + i * 32, start + (i + 1) * 32);
       }
+      if (m.batch !== undefined) slot.computing.delete(m.batch);
       const jp = m.batch !== undefined ? this.joined.get(m.batch) : undefined;
       const options = leafHashes ? { leafHashes } : undefined;
       (jp ? jp.join.append(jp.part, entries, options) : this.ledger.append(entries, options)).then(
@@ -230,6 +236,7 @@ export class WorkerPool implements BatchProcessor {
       onFail(new Error(`consume worker exited with code ${code} while starting`));
       for (const resolve of slot.pending.values()) resolve({ kind: 'unavailable', message: 'consume worker exited' });
       slot.pending.clear();
+      slot.computing.clear();
       // A worker that never started would fail again: leave that to start()'s error.
       if (this.closing || !started) return;
       this.log.warn('consume worker exited; starting a new one', { code });

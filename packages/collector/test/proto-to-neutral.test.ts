@@ -8,6 +8,7 @@ import {
   decodeTraceRequestProto,
   encodeTraceRequestProto,
   OtlpDecodeError,
+  protoSpans,
   protoToNeutralSpans,
   toNeutralSpans,
   type OtlpAnyValue,
@@ -197,6 +198,37 @@ test('errors name the field: ids, truncation, limits and nesting', () => {
   for (const [body, msg, limits] of cases) {
     assert.throws(() => protoToNeutralSpans(body, limits), (e: unknown) => e instanceof OtlpDecodeError && e.code === 'ERR_OTLP_DECODE' && msg.test(e.message), `expected ${msg}`);
   }
+});
+
+test('keys at one position that change from span to span: equal length, non-ASCII, long, __proto__', () => {
+  const kv = (k: string): OtlpKeyValue => ({ key: k, value: { stringValue: 'v' } });
+  const lists = [
+    ['gen_ai.tool.name', 'user.id', 'x'.repeat(70)],
+    ['gen_ai.tool.type', 'user.ix', 'x'.repeat(70)], // same lengths, other bytes
+    ['gen_ai.tool.név', 'usér.id', 'y'.repeat(70)], // non-ASCII where ASCII keys were
+    ['gen_ai.tool.name', '__proto__', 'x'.repeat(69) + 'é'],
+    ['gen_ai.tool.name', 'user.id', 'x'.repeat(70)],
+  ];
+  const spans: OtlpSpan[] = lists.map((keys, i) => ({
+    traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, i + 1), name: `s${i}`, kind: 1,
+    parentSpanId: new Uint8Array(0), startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: keys.map(kv), events: [], links: [],
+  }));
+  const body = encodeTraceRequestProto({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+  const got = protoToNeutralSpans(body);
+  assert.deepEqual(got.map((n) => Object.keys(n.attributes)), lists);
+  assert.deepEqual(got, reference(body));
+});
+
+test('protoSpans decodes as it is iterated: the spans before a bad one come out, then the error', () => {
+  const good = (i: number): Uint8Array => spanBytes({ spanId: Buffer.alloc(8, i + 1), name: `s${i}` });
+  const bad = spanBytes({ spanId: Buffer.alloc(8) }); // an all-zero span id
+  const body = ld(1, ld(2, cat(ld(2, good(0)), ld(2, good(1)), ld(2, bad), ld(2, good(3)))));
+  const it = protoSpans(body)[Symbol.iterator]();
+  assert.equal(it.next().value?.name, 's0');
+  assert.equal(it.next().value?.name, 's1');
+  assert.throws(() => it.next(), (e: unknown) => e instanceof OtlpDecodeError && /^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[2\]\.spanId: an all-zero id/.test(e.message));
+  assert.equal(it.next().done, true, 'a failed iteration stays ended');
+  assert.throws(() => protoToNeutralSpans(body), OtlpDecodeError);
 });
 
 test('an empty body is a request with no spans', () => {

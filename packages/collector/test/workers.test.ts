@@ -55,6 +55,25 @@ test('a request the workers cannot decode is a 400, the same as on the main thre
   }
 });
 
+test('a bad span after good ones in a whole (unsplit) request: 400, none of its records appended', { timeout: 60_000 }, async () => {
+  const c = await startCollector({ workers: 1 });
+  try {
+    const req = decodeTraceRequestProto(toProtobuf(await makeAgentSpans(20)));
+    const otlp = req.resourceSpans![0]!.scopeSpans![0]!.spans!;
+    otlp[15]!.spanId = new Uint8Array(8); // all zero: invalid, after 15 good spans
+    const body = encodeTraceRequestProto(req);
+    assert.ok(body.length < 64 * 1024, 'small enough to go to one worker whole');
+    const r = await post(`${c.url}/v1/traces`, body, PB);
+    assert.equal(r.status, 400, r.body.toString());
+    assert.equal(c.collector.ledgerSize, 0);
+    otlp[15]!.spanId = randomBytes(8);
+    assert.equal((await post(`${c.url}/v1/traces`, encodeTraceRequestProto(req), PB)).status, 200);
+    assert.equal(c.collector.ledgerSize, 20);
+  } finally {
+    await c.close();
+  }
+});
+
 test('one worker and the main thread share a large request in one durable append; the log verifies', { timeout: 60_000 }, async () => {
   const c = await startCollector({ workers: 1 });
   try {

@@ -31,8 +31,12 @@ export interface PipelineStats {
 }
 
 export interface AuditPipeline {
-  /** Resolves after the ledger made every recorded span durable; one result per span, in order. */
-  consume(spans: readonly NeutralSpan[], ctx: ConsumeContext): Promise<ConsumeResult[]>;
+  /**
+   * Resolves after the ledger made every recorded span durable; one result per span, in order.
+   * `spans` may be a lazy iterable (a decoder producing spans as they are needed): if iterating
+   * it throws, consume rejects with that error and nothing of the batch is appended.
+   */
+  consume(spans: Iterable<NeutralSpan>, ctx: ConsumeContext): Promise<ConsumeResult[]>;
   /** Resolves when every consume call started before it has settled. */
   forceFlush(): Promise<void>;
   /** Stops accepting spans and waits for in-flight ones. Idempotent. Does not close the ledger. */
@@ -50,6 +54,8 @@ export interface AuditPipelineOptions {
   maxAttributeLength?: number;
   flagUnapprovedHighRisk?: boolean;
 }
+
+const SKIPPED: ConsumeResult = Object.freeze({ status: 'skipped' });
 
 export function createAuditPipeline(options: AuditPipelineOptions): AuditPipeline {
   if (options === null || typeof options !== 'object' || typeof options.ledger?.append !== 'function') {
@@ -73,20 +79,22 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
   const inflight = new Set<Promise<unknown>>();
   let closed = false;
 
-  async function run(spans: readonly NeutralSpan[], ctx: ConsumeContext): Promise<ConsumeResult[]> {
+  async function run(spans: Iterable<NeutralSpan>, ctx: ConsumeContext): Promise<ConsumeResult[]> {
     const receivedAt = nowRfc3339();
-    stats.received += spans.length;
-    const results: ConsumeResult[] = new Array(spans.length);
+    const results: ConsumeResult[] = [];
     const entries: Uint8Array[] = [];
     const leafHashes: Uint8Array[] = [];
     const slots: { at: number; hash: string; flags: readonly string[] }[] = [];
     const toStore: RecordEvidence[] = [];
     const recordCtx = { via: ctx.via, authenticated: ctx.authenticated ?? null, receivedAt };
-    for (let i = 0; i < spans.length; i++) {
+    // Each span is mapped as soon as it is produced and not kept, so a lazy source's spans die young.
+    for (const span of spans) {
+      const i = results.length;
+      results.push(SKIPPED); // replaced below unless the span is skipped
       let mapped;
       let encoded;
       try {
-        mapped = toAuditRecord(spans[i]!, recordCtx, recordOptions);
+        mapped = toAuditRecord(span, recordCtx, recordOptions);
         if (mapped !== null && !(identityMode === 'reject' && mapped.record.flags.includes('identity_mismatch'))) {
           encoded = encodeRecordWithHash(mapped.record);
         }
@@ -96,10 +104,7 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
         results[i] = { status: 'rejected', code: typeof e.code === 'string' ? e.code : 'ERR_RECORD', reason: String(e.message) };
         continue;
       }
-      if (mapped === null) {
-        results[i] = { status: 'skipped' };
-        continue;
-      }
+      if (mapped === null) continue; // results[i] is SKIPPED
       const { record } = mapped;
       if (encoded === undefined) {
         results[i] = {
@@ -114,6 +119,7 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
       slots.push({ at: i, hash: encoded.recordHash, flags: record.flags });
       if (evidence !== undefined && mapped.evidence !== null) toStore.push(mapped.evidence);
     }
+    stats.received += results.length;
     // Evidence first: an acknowledged record's evidence is already durable.
     if (toStore.length > 0) await evidence!.put(toStore);
     if (entries.length > 0) {

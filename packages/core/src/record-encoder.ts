@@ -142,19 +142,26 @@ function outcomeJson(o: AuditRecord['outcome']): string {
 type Action = AuditRecord['action'];
 
 // The action's fields before `tool` (kind, name, operation, resource, risk) repeat for calls of
-// one tool; the tool call id does not, so it is written each time.
+// one tool; the tool call id does not, so it is written each time. A resource id that changes
+// from call to call makes every head new: a head is flattened only once it is reused.
 let lastAction: Action | null = null;
 let lastActionHead = '';
+let lastActionHeadFlat = false;
 
 function actionHead(a: Action): string {
   const l = lastAction;
   if (l !== null && l.kind === a.kind && l.name === a.name && l.operation === a.operation && l.risk === a.risk
     && (l.resource === a.resource || (l.resource !== null && a.resource !== null && l.resource.id === a.resource.id && l.resource.type === a.resource.type))) {
+    if (!lastActionHeadFlat) {
+      lastActionHead = flat(lastActionHead);
+      lastActionHeadFlat = true;
+    }
     return lastActionHead;
   }
-  lastActionHead = flat('{"kind":' + os(a.kind) + ',"name":' + quote(a.name) + ',"operation":"' + a.operation + '"'
+  lastActionHead = '{"kind":' + os(a.kind) + ',"name":' + quote(a.name) + ',"operation":"' + a.operation + '"'
     + ',"resource":' + (a.resource === null ? 'null' : '{"id":' + os(a.resource.id) + ',"type":' + os(a.resource.type) + '}')
-    + ',"risk":' + os(a.risk));
+    + ',"risk":' + os(a.risk);
+  lastActionHeadFlat = false;
   lastAction = a;
   return lastActionHead;
 }

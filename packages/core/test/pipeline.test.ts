@@ -112,6 +112,37 @@ test('a ledger failure rejects consume (nothing is acknowledged)', async () => {
   }
 });
 
+test('a lazy source: spans are mapped as produced; a source that fails part way appends nothing', async () => {
+  const t = await tempLedger();
+  try {
+    const pipeline = createAuditPipeline({ ledger: t.ledger });
+    const spans = [await toolSpan('agent-1', 1), await toolSpan('agent-1', 2), await toolSpan('agent-1', 3)];
+    let produced = 0;
+    function* lazy(failAt: number): Generator<NeutralSpan> {
+      for (let i = 0; i < spans.length; i++) {
+        if (i === failAt) throw Object.assign(new Error('truncated body'), { code: 'ERR_TEST_DECODE' });
+        produced++;
+        yield spans[i]!;
+      }
+    }
+    const failure = await pipeline.consume(lazy(2), { via: 'collector' }).then(() => null, (e: unknown) => e);
+    assert.ok(failure instanceof Error && (failure as Error & { code?: string }).code === 'ERR_TEST_DECODE', 'the source\'s own error');
+    assert.equal(produced, 2, 'the spans before the failure were produced');
+    assert.equal(t.ledger.size, 0, 'nothing of the failed batch was appended');
+    assert.deepEqual(pipeline.stats, { received: 0, recorded: 0, skipped: 0, rejected: 0, flagged: 0 });
+
+    const results = await pipeline.consume(lazy(-1), { via: 'collector' });
+    assert.deepEqual(results.map((r) => r.status === 'recorded' && r.index), [0, 1, 2]);
+    for (const [i, r] of results.entries()) {
+      assert.ok(r.status === 'recorded');
+      assert.equal(decodeRecord(await t.ledger.readEntry(r.index)).trace.spanId, spans[i]!.spanId);
+    }
+    assert.equal(pipeline.stats.received, 3);
+  } finally {
+    await t.cleanup();
+  }
+});
+
 test('an empty batch or a batch of non-actions never touches the ledger', async () => {
   const t = await tempLedger();
   try {
