@@ -3,7 +3,8 @@
 // (so its RSS and CPU are its own). Beside it, two decode-only ceilings, in this process on one
 // thread: the same requests decoded and discarded by protobufjs from the project's .proto files
 // (the decoder the issue names), and by agentrail's direct decoder (what the collector runs; about
-// twice as fast, so the stricter bar).
+// twice as fast, so the stricter bar). Each ceiling is the best of several rounds, before the
+// load and after it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -142,16 +143,23 @@ const spansIn = (r: ReturnType<typeof decodeTraceRequestProto>): number => {
   for (const rs of r.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) n += ss.spans?.length ?? 0;
   return n;
 };
-const pbjsCeiling = decodeCeiling(bodies, (b) => spansIn(decodeTraceRequestProto(b)));
-report({ bench: BENCH, name: 'decode-only ceiling: protobufjs (one thread)', value: pbjsCeiling, unit: 'spans/s' });
-const ceiling = decodeCeiling(bodies, (b) => protoToNeutralSpans(b).length);
-report({ bench: BENCH, name: 'decode-only ceiling: agentrail direct decoder (one thread)', value: ceiling, unit: 'spans/s', ratio: { of: 'protobufjs', value: ceiling / pbjsCeiling } });
+// The ceilings are measured before the load and again after it, and the better figure of the two
+// is kept: a VM can be slow for seconds at a time, and a ceiling measured in such a spell would
+// flatter the ratio.
+const ceilings = (): { pbjs: number; direct: number } => ({
+  pbjs: decodeCeiling(bodies, (b) => spansIn(decodeTraceRequestProto(b))),
+  direct: decodeCeiling(bodies, (b) => protoToNeutralSpans(b).length),
+});
+const before = ceilings();
+report({ bench: BENCH, name: 'decode-only ceiling: protobufjs (one thread), before the load', value: before.pbjs, unit: 'spans/s' });
+report({ bench: BENCH, name: 'decode-only ceiling: agentrail direct decoder, before the load', value: before.direct, unit: 'spans/s', ratio: { of: 'protobufjs', value: before.direct / before.pbjs } });
 const reflection = decodeCeiling(bodies, (b) => toNeutralSpans(decodeTraceRequestProto(b)).spans.length, 3);
-report({ bench: BENCH, name: 'decode-only, protobufjs + toNeutralSpans (JSON/forward path)', value: reflection, unit: 'spans/s', ratio: { of: 'direct decoder', value: reflection / ceiling } });
+report({ bench: BENCH, name: 'decode-only, protobufjs + toNeutralSpans (JSON/forward path)', value: reflection, unit: 'spans/s', ratio: { of: 'direct decoder', value: reflection / before.direct } });
 
 const data = mkdtempSync(join(tmpdir(), 'agentrail-bench-collector-'));
 const server = await startServer(data);
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+let sustained = 0;
 try {
   // Warm up the server's JIT and files.
   for (let i = 0; i < 10; i++) await post(agent, server.url, bodies[i % bodies.length]!);
@@ -171,11 +179,9 @@ try {
       }
     }),
   );
-  const sustained = acked / ((performance.now() - t0) / 1000);
+  sustained = acked / ((performance.now() - t0) / 1000);
   const cpuPerRequest = ((cpuMsOf(server.pid) - cpu0) / acked) * SPANS_PER_REQUEST;
   report({ bench: BENCH, name: `sustained, durable ack (${CONCURRENCY} requests in flight)`, value: sustained, unit: 'spans/s', target: '>= 30,000', met: sustained >= 30_000 });
-  report({ bench: BENCH, name: 'sustained vs protobufjs decode-only ceiling', value: sustained / pbjsCeiling, unit: 'ratio', target: '>= 0.5', met: sustained / pbjsCeiling >= 0.5 });
-  report({ bench: BENCH, name: 'sustained vs direct-decoder decode-only ceiling', value: sustained / ceiling, unit: 'ratio', target: '>= 0.5', met: sustained / ceiling >= 0.5 });
   report({ bench: BENCH, name: 'sustained vs write+fsync limit (512 x 1 KiB groups)', value: sustained, unit: 'spans/s', ratio: { of: 'fsync512 limit', value: sustained / limits.fsync512 } });
   if (refused) report({ bench: BENCH, name: 'requests refused (429/503) during sustained run', value: refused, unit: 'requests' });
   // CPU per request is what other jobs on the machine disturb least: cores / it bounds throughput.
@@ -212,4 +218,11 @@ try {
   await server.stop();
   rmSync(data, { recursive: true, force: true });
 }
+const after = ceilings();
+const pbjsCeiling = Math.max(before.pbjs, after.pbjs);
+const ceiling = Math.max(before.direct, after.direct);
+report({ bench: BENCH, name: 'decode-only ceiling: protobufjs, best of before/after', value: pbjsCeiling, unit: 'spans/s' });
+report({ bench: BENCH, name: 'decode-only ceiling: direct decoder, best of before/after', value: ceiling, unit: 'spans/s' });
+report({ bench: BENCH, name: 'sustained vs protobufjs decode-only ceiling', value: sustained / pbjsCeiling, unit: 'ratio', target: '>= 0.5', met: sustained / pbjsCeiling >= 0.5 });
+report({ bench: BENCH, name: 'sustained vs direct-decoder decode-only ceiling', value: sustained / ceiling, unit: 'ratio', target: '>= 0.5', met: sustained / ceiling >= 0.5 });
 flushFigures();

@@ -337,8 +337,12 @@ class FileLedgerImpl implements FileLedger {
     return out;
   }
 
-  /** Append computed subtree hashes to their level files (fsynced before the next checkpoint). */
+  /**
+   * Append computed subtree hashes to their level files (fsynced before the next checkpoint).
+   * A commit touches about log2(size) levels: their writes go out together, not one after another.
+   */
   async #writeNodes(nodes: ReadonlyMap<number, Buffer>): Promise<void> {
+    const writes: Promise<void>[] = [];
     for (const [level, buf] of nodes) {
       let fh = this.#trees.get(level);
       if (!fh) {
@@ -347,11 +351,16 @@ class FileLedgerImpl implements FileLedger {
         await fsyncDir(join(this.#dir, TREE_DIR));
       }
       const at = this.#treeCounts.get(level) ?? 0;
-      const w = await fh.write(buf, 0, buf.length, at * TREE_RECORD);
-      if (w.bytesWritten !== buf.length) throw new Error(`short write to tree level ${level}`);
+      // Counted now: a failed write fails the ledger, and reopening rebuilds from the files.
       this.#treeCounts.set(level, at + buf.length / TREE_RECORD);
       this.#dirtyTrees.add(level);
+      writes.push(
+        fh.write(buf, 0, buf.length, at * TREE_RECORD).then((w) => {
+          if (w.bytesWritten !== buf.length) throw new Error(`short write to tree level ${level}`);
+        }),
+      );
     }
+    await Promise.all(writes);
     this.#size = this.#range.size;
   }
 
