@@ -20,6 +20,25 @@ const LARGE = 16 * 1024;
 let slab = Buffer.allocUnsafe(SLAB_SIZE);
 let slabOffset = 0;
 
+// Leaf hashes are taken as hex (the record hash callers get) and written into a slab of their
+// own: a raw digest from hash() would be a fresh ArrayBuffer per record, which costs more than
+// the hex round trip.
+const HASH_SLAB_SIZE = 32 * 4096;
+let hashSlab = Buffer.allocUnsafe(HASH_SLAB_SIZE);
+let hashSlabOffset = 0;
+
+function withHash(leaf: Uint8Array, bytes: Uint8Array): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
+  const recordHash = hash('sha256', leaf, 'hex');
+  if (hashSlabOffset === HASH_SLAB_SIZE) {
+    hashSlab = Buffer.allocUnsafe(HASH_SLAB_SIZE);
+    hashSlabOffset = 0;
+  }
+  const at = hashSlabOffset;
+  hashSlab.write(recordHash, at, 'hex');
+  hashSlabOffset = at + 32;
+  return { bytes, recordHash, leafHash: hashSlab.subarray(at, at + 32) };
+}
+
 /** Leaf bytes and their RFC 6962 leaf hash (hex and raw) in one pass. */
 export function encodeRecordWithHash(record: AuditRecord): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
   const json = recordJson(record);
@@ -35,16 +54,14 @@ export function encodeRecordWithHash(record: AuditRecord): { bytes: Uint8Array; 
   const n = slab.write(json, start + 1, 'utf8');
   // the next record starts 8-byte aligned
   slabOffset = (start + 1 + n + 7) & ~7;
-  const leafHash = hash('sha256', slab.subarray(start, start + 1 + n), 'buffer');
-  return { bytes: slab.subarray(start + 1, start + 1 + n), recordHash: leafHash.toString('hex'), leafHash };
+  return withHash(slab.subarray(start, start + 1 + n), slab.subarray(start + 1, start + 1 + n));
 }
 
 function encodeLarge(json: string): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
   const buf = Buffer.allocUnsafe(1 + Buffer.byteLength(json, 'utf8'));
   buf[0] = 0;
   buf.write(json, 1, 'utf8');
-  const leafHash = hash('sha256', buf, 'buffer');
-  return { bytes: buf.subarray(1), recordHash: leafHash.toString('hex'), leafHash };
+  return withHash(buf, buf.subarray(1));
 }
 
 /** Parse leaf bytes back into a record. Checks the envelope (version, kind, id), not every field. */
