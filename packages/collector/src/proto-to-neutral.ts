@@ -114,7 +114,7 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
             this.s++;
             this.i = 0;
             this.ssEnd = this.lengthEnd(end);
-            this.scope = this.scopeOf(this.pos, this.ssEnd);
+            this.scope = this.field1(this.pos, this.ssEnd, 'scope', (e) => this.decodeScope(e));
             break;
           } else if (t === tag(1, LEN)) this.pos = this.lengthEnd(end); // the resource, read on entry
           else if (t === tag(3, LEN)) this.skipString(end); // schema_url
@@ -129,55 +129,35 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
           this.r++;
           this.s = -1;
           this.rsEnd = this.lengthEnd(end);
-          this.resource = this.resourceOf(this.pos, this.rsEnd);
+          this.resource = this.field1(this.pos, this.rsEnd, 'resource', (e) => this.decodeResource(e)) ?? {};
         } else this.skip(t, end);
       }
     }
   }
 
   /**
-   * The resource of the ResourceSpans in [start, end), which may follow its spans on the wire;
-   * every span shares the one object. Leaves `pos` at `start`.
+   * The singular message in field 1 of the message in [start, end), decoded by `read`: the
+   * resource of a ResourceSpans or the scope of a ScopeSpans, which may follow the spans on the
+   * wire and applies to all of them. Null when absent. Leaves `pos` at `start`.
    */
-  private resourceOf(start: number, end: number): Record<string, AttributeValue> {
-    let resource: Record<string, AttributeValue> | null = null;
+  private field1<T>(start: number, end: number, what: 'resource' | 'scope', read: (end: number) => T): T | null {
+    let found: T | null = null;
     while (this.pos < end) {
       const t = this.tag(end);
       if (t !== tag(1, LEN)) {
         this.skip(t, end);
         continue;
       }
-      if (resource) throw new OtlpDecodeError('resource sent twice', 'resource');
+      if (found !== null) throw new OtlpDecodeError(`${what} sent twice`, what);
       const sub = this.lengthEnd(end);
       try {
-        resource = this.decodeResource(sub);
+        found = read(sub);
       } catch (err) {
-        throw located(err, 'resource');
+        throw located(err, what);
       }
     }
     this.pos = start;
-    return resource ?? {};
-  }
-
-  /** The scope of the ScopeSpans in [start, end), likewise. Leaves `pos` at `start`. */
-  private scopeOf(start: number, end: number): NeutralSpan['scope'] {
-    let scope: NeutralSpan['scope'] = null;
-    while (this.pos < end) {
-      const t = this.tag(end);
-      if (t !== tag(1, LEN)) {
-        this.skip(t, end);
-        continue;
-      }
-      if (scope) throw new OtlpDecodeError('scope sent twice', 'scope');
-      const sub = this.lengthEnd(end);
-      try {
-        scope = this.decodeScope(sub);
-      } catch (err) {
-        throw located(err, 'scope');
-      }
-    }
-    this.pos = start;
-    return scope;
+    return found;
   }
 
   private decodeResource(end: number): Record<string, AttributeValue> {
