@@ -356,7 +356,7 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
           hasValue = true;
           const sub = this.lengthEnd(end);
           try {
-            value = this.anyValue(sub, depth);
+            value = this.anyValue(sub, depth, depth === 0 ? index : -1);
           } catch (err) {
             throw located(err, `[${index}].value`);
           }
@@ -370,7 +370,8 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
     }
   }
 
-  private anyValue(end: number, depth: number): AttributeValue {
+  /** `position`: the attribute's place in its list, for a top-level value; else -1. */
+  private anyValue(end: number, depth: number, position = -1): AttributeValue {
     if (depth >= this.limits.maxDepth) throw new OtlpDecodeError(`attribute value nested deeper than ${this.limits.maxDepth} levels`);
     let value: AttributeValue = null;
     let members = 0;
@@ -378,7 +379,7 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
       const t = this.tag(end);
       switch (t) {
         case tag(1, LEN): {
-          const s = this.string(end);
+          const s = position >= 0 ? this.valueString(end, position) : this.string(end);
           if (s.length > this.limits.maxValueLength) throw new OtlpDecodeError(`string value longer than ${this.limits.maxValueLength} characters`);
           value = s;
           break;
@@ -614,27 +615,51 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
     const len = this.length(end);
     const start = this.pos;
     this.pos += len;
-    const buf = this.buf;
-    const slot = index & (KEYS_BY_POSITION - 1);
+    const slot = index & (BY_POSITION - 1);
     const last = keyAt[slot]!;
-    if (last.length === len) {
-      let i = 0;
-      while (i < len && last.charCodeAt(i) === buf[start + i]) i++;
-      if (i === len) return last; // equal bytes, all ASCII (the cached key is)
-    }
-    const interned = internKey(buf, start, len);
+    if (last.length === len && this.isAscii(last, start, len)) return last;
+    const interned = internKey(this.buf, start, len);
     if (interned !== null) {
       keyAt[slot] = interned;
       return interned;
     }
     this.checkUtf8(start, len);
-    return buf.utf8Slice(start, start + len);
+    return this.buf.utf8Slice(start, start + len);
+  }
+
+  /**
+   * A top-level string attribute value. Many repeat from span to span at the same position (the
+   * operation, the agent, the model): a short ASCII value equal to the last one there is that
+   * same string, without decoding or allocating another.
+   */
+  private valueString(end: number, position: number): string {
+    const len = this.length(end);
+    const start = this.pos;
+    this.pos += len;
+    const slot = position & (BY_POSITION - 1);
+    const last = valueAt[slot]!;
+    if (last.length === len && this.isAscii(last, start, len)) return last;
+    this.checkUtf8(start, len);
+    const s = this.buf.utf8Slice(start, start + len);
+    // Only ASCII values (as many UTF-16 units as bytes) are compared byte for byte later.
+    if (len <= 64 && s.length === len) valueAt[slot] = s;
+    return s;
+  }
+
+  /** Whether the `len` bytes at `start` are the ASCII string `s` (`s` is known to be ASCII). */
+  private isAscii(s: string, start: number, len: number): boolean {
+    const buf = this.buf;
+    let i = 0;
+    while (i < len && s.charCodeAt(i) === buf[start + i]) i++;
+    return i === len;
   }
 }
 
-// The short ASCII key last seen at each attribute position (positions wrap around).
-const KEYS_BY_POSITION = 64;
-const keyAt: string[] = new Array<string>(KEYS_BY_POSITION).fill('');
+// The short ASCII key and string value last seen at each attribute position (positions wrap
+// around). Module-wide: consecutive requests mostly come from the same kind of sender.
+const BY_POSITION = 64;
+const keyAt: string[] = new Array<string>(BY_POSITION).fill('');
+const valueAt: string[] = new Array<string>(BY_POSITION).fill('');
 
 // A small cache of attribute keys by content. Keys are few and repeat in every span, so this
 // saves a string allocation and a UTF-8 decode per attribute.

@@ -219,6 +219,19 @@ test('keys at one position that change from span to span: equal length, non-ASCI
   assert.deepEqual(got, reference(body));
 });
 
+test('string values at one position that change from span to span decode as sent', () => {
+  const values = [['openai', 'call_1', ''], ['openai', 'call_2', 'x'], ['opénai', 'call_2', 'é'], ['anthropic', 'call_2', ''], ['openai', 'call_1', 'y'.repeat(70)]];
+  const spans: OtlpSpan[] = values.map((vs, i) => ({
+    traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, i + 1), name: `s${i}`, kind: 1,
+    parentSpanId: new Uint8Array(0), startTimeUnixNano: '1', endTimeUnixNano: '2', events: [], links: [],
+    attributes: vs.map((v, k) => ({ key: `k${k}`, value: { stringValue: v } })),
+  }));
+  const body = encodeTraceRequestProto({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+  const got = protoToNeutralSpans(body);
+  assert.deepEqual(got.map((n) => Object.values(n.attributes)), values);
+  assert.deepEqual(got, reference(body));
+});
+
 test('protoSpans decodes as it is iterated: the spans before a bad one come out, then the error', () => {
   const good = (i: number): Uint8Array => spanBytes({ spanId: Buffer.alloc(8, i + 1), name: `s${i}` });
   const bad = spanBytes({ spanId: Buffer.alloc(8) }); // an all-zero span id
