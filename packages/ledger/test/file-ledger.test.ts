@@ -171,6 +171,32 @@ test('lost subtree hashes are rebuilt from the entries on reopen', async () => {
   assert.equal(report.size, 130);
 });
 
+test('subtree hashes ahead of the entries (written before a crash cut the entries) are cut back on reopen', async () => {
+  const dir = await tempDir();
+  const ledger = await openFileLedger(dir, { signerKey: key.signerKey, checkpointIntervalMs: 60_000 });
+  await ledger.append(Array.from({ length: 64 }, (_, i) => enc(`a${i}`)));
+  const at64 = await ledger.publishCheckpoint();
+  await ledger.append(Array.from({ length: 64 }, (_, i) => enc(`b${i}`)));
+  await ledger.close();
+  // The second batch's subtree hashes reached the disk, its entries, index records and the
+  // checkpoint close() published did not.
+  await writeFile(join(dir, 'checkpoint'), at64);
+  await truncate(join(dir, 'index'), 64 * 40);
+  const entries = await readFile(join(dir, 'entries'));
+  await truncate(join(dir, 'entries'), entries.indexOf('b0'));
+  const reopened = await openFileLedger(dir, { signerKey: key.signerKey });
+  assert.equal(reopened.size, 64);
+  const other = Array.from({ length: 64 }, (_, i) => enc(`c${i}`));
+  await reopened.append(other);
+  const cp = parseCheckpoint(openNote(await reopened.publishCheckpoint(), [key.verifierKey]).text);
+  await reopened.close();
+  // The tree is the one of a followed by c: the stale b hashes were not kept.
+  const all = [...Array.from({ length: 64 }, (_, i) => enc(`a${i}`)), ...other];
+  assert.equal(cp.size, 128);
+  assert.equal(hex(cp.rootHash), hex(refMth(all)));
+  await verifyLedger(dir, { verifierKeys: [key.verifierKey] });
+});
+
 test('bad directories and options get clear errors', async () => {
   const dir = await tempDir();
   await writeFile(join(dir, 'something'), 'x');

@@ -201,6 +201,7 @@ class FileLedgerImpl implements FileLedger {
       const leaves: Uint8Array[] = [];
       for (let i = 0; i < count; i++) leaves.push(buf.subarray(i * INDEX_RECORD + 8, (i + 1) * INDEX_RECORD));
       await this.#writeNodes(this.#computeNodes(leaves));
+      this.#size = this.#range.size;
       pos += count;
     }
     await this.#syncTrees();
@@ -258,7 +259,7 @@ class FileLedgerImpl implements FileLedger {
       for (const p of batch) p.reject(this.#failed);
       return;
     }
-    let sequenced: { firstIndexes: number[]; nodes: Map<number, Buffer> };
+    let sequenced: { firstIndexes: number[]; integrated: Promise<void> };
     try {
       sequenced = await this.#sequence(batch);
     } catch (cause) {
@@ -268,7 +269,8 @@ class FileLedgerImpl implements FileLedger {
     }
     // The entries are durable from here on: callers get their indexes even if integration fails.
     try {
-      await this.#writeNodes(sequenced.nodes);
+      await sequenced.integrated;
+      this.#size = this.#range.size;
     } catch (cause) {
       this.#fail('Integrating', cause);
     }
@@ -281,10 +283,12 @@ class FileLedgerImpl implements FileLedger {
   }
 
   /**
-   * Write and fsync entries and index records; returns each call's first index and the new
-   * subtree hashes, computed while the writes are in flight.
+   * Write and fsync entries and index records; returns each call's first index and the writing
+   * of the new subtree hashes, computed while the entries are written and written while they are
+   * fsynced. (Tree files are fsynced only before a checkpoint is published, and reopening cuts
+   * them back to the last checkpoint and rebuilds the rest, so they may run ahead of the entries.)
    */
-  async #sequence(batch: Pending[]): Promise<{ firstIndexes: number[]; nodes: Map<number, Buffer> }> {
+  async #sequence(batch: Pending[]): Promise<{ firstIndexes: number[]; integrated: Promise<void> }> {
     let total = 0;
     for (const p of batch) total += p.lengths.length;
     const idx = Buffer.allocUnsafe(total * INDEX_RECORD);
@@ -302,7 +306,7 @@ class FileLedgerImpl implements FileLedger {
         leaves[r++] = leaf;
       }
     }
-    if (total === 0) return { firstIndexes, nodes: new Map() };
+    if (total === 0) return { firstIndexes, integrated: Promise.resolve() };
     const dataBytes = end - this.#entriesEnd;
     const writes = Promise.all([
       this.#entries.writev(batch.map((p) => p.data), this.#entriesEnd),
@@ -314,13 +318,15 @@ class FileLedgerImpl implements FileLedger {
     const [w1, w2] = await writes;
     if (w1.bytesWritten !== dataBytes) throw new Error(`short write to entries (${w1.bytesWritten} of ${dataBytes} bytes)`);
     if (w2.bytesWritten !== idx.length) throw new Error('short write to index');
+    const integrated = this.#writeNodes(nodes);
+    integrated.catch(() => {}); // awaited by #flush, unless the fsync below fails first
     // Both files are fsynced before anyone is told; recovery checks the unpublished tail.
     await Promise.all([this.#entries.datasync(), this.#index.datasync()]);
     this.#entriesEnd = end;
     this.#stats.commits++;
     this.#stats.appendCalls += batch.length;
     this.#stats.entries += total;
-    return { firstIndexes, nodes };
+    return { firstIndexes, integrated };
   }
 
   /** Advance the compact range; returns the new subtree hashes per level, concatenated. */
@@ -361,7 +367,6 @@ class FileLedgerImpl implements FileLedger {
       );
     }
     await Promise.all(writes);
-    this.#size = this.#range.size;
   }
 
   async #syncTrees(): Promise<void> {
