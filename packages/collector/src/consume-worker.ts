@@ -1,14 +1,14 @@
 // A consume worker: decodes requests and runs the audit pipeline (record mapping, canonical
 // encoding, hashing) off the main thread. Its ledger is a proxy: appends go to the main thread,
 // which owns the one file ledger, so concurrent workers still share one group commit.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createAuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
 import { processBatch, type BatchOutcome } from './process-batch.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 
-const port = parentPort;
-if (!port) throw new Error('consume-worker must run in a worker thread');
+if (!parentPort) throw new Error('consume-worker must run in a worker thread');
+const port: MessagePort = parentPort;
 const init = workerData as WorkerInit;
 
 let nextAppend = 0;
@@ -46,6 +46,14 @@ const ledger: LedgerAppender = {
 
 const pipeline = createAuditPipeline({ ledger, identity: init.identity });
 
+// Requests are queued here and built one per turn of the event loop, while acknowledgements of
+// appends are handled as soon as they arrive. Handled in arrival order on the one port, the
+// acknowledgement of a request's append waited behind every request queued after it, each
+// taking milliseconds to build: that request's answer (and the sender's next request) waited
+// with it, about 12 ms on average under load.
+const queue: Extract<ToWorker, { type: 'consume' }>[] = [];
+let draining = false;
+
 port.on('message', (m: ToWorker) => {
   if (m.type === 'appended') {
     const p = pendingAppends.get(m.id);
@@ -55,6 +63,25 @@ port.on('message', (m: ToWorker) => {
     else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
     return;
   }
+  queue.push(m);
+  if (!draining) {
+    draining = true;
+    setImmediate(next);
+  }
+});
+
+/** Builds the next queued request's records, then yields so acknowledgements get through. */
+function next(): void {
+  const m = queue.shift();
+  if (m === undefined) {
+    draining = false;
+    return;
+  }
+  setImmediate(next);
+  consume(m);
+}
+
+function consume(m: Extract<ToWorker, { type: 'consume' }>): void {
   // The pipeline appends synchronously within this call (no await before its append), which is
   // how an append is matched with its batch; an append made later is simply not joined.
   currentBatch = m.id;
@@ -74,6 +101,6 @@ port.on('message', (m: ToWorker) => {
       port.postMessage(msg);
     },
   );
-});
+}
 
 port.postMessage({ type: 'ready' } satisfies ToMain);
