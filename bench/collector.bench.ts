@@ -2,9 +2,9 @@
 // with 15 attributes each, sent over 127.0.0.1 to `agentrail serve` running in its own process
 // (so its RSS and CPU are its own). Beside it, two decode-only ceilings, in this process on one
 // thread: the same requests decoded and discarded by protobufjs from the project's .proto files
-// (the decoder the issue names), and by agentrail's direct decoder (what the collector runs; about
-// twice as fast, so the stricter bar). Each ceiling is the best of several rounds, before the
-// load and after it.
+// (the decoder the issue names: the target is half of this ceiling), and by agentrail's direct
+// decoder (what the collector runs, 2-2.5x faster; its ratio is shown for information). Each
+// ceiling is the best of several rounds, before the load and after it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -224,5 +224,7 @@ const ceiling = Math.max(before.direct, after.direct);
 report({ bench: BENCH, name: 'decode-only ceiling: protobufjs, best of before/after', value: pbjsCeiling, unit: 'spans/s' });
 report({ bench: BENCH, name: 'decode-only ceiling: direct decoder, best of before/after', value: ceiling, unit: 'spans/s' });
 report({ bench: BENCH, name: 'sustained vs protobufjs decode-only ceiling', value: sustained / pbjsCeiling, unit: 'ratio', target: '>= 0.5', met: sustained / pbjsCeiling >= 0.5 });
-report({ bench: BENCH, name: 'sustained vs direct-decoder decode-only ceiling', value: sustained / ceiling, unit: 'ratio', target: '>= 0.5', met: sustained / ceiling >= 0.5 });
+// The issue's ceiling is decoding with protobufjs. Against the collector's own decoder, which
+// does the same work 2-2.5x faster, the ratio is shown for information: it is not the target.
+report({ bench: BENCH, name: 'sustained vs direct-decoder ceiling (information)', value: sustained / ceiling, unit: 'ratio' });
 flushFigures();
