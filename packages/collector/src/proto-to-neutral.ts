@@ -615,12 +615,11 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
     const len = this.length(end);
     const start = this.pos;
     this.pos += len;
-    const slot = index & (BY_POSITION - 1);
-    const last = keyAt[slot]!;
-    if (last.length === len && this.isAscii(last, start, len)) return last;
+    const same = this.lastAt(keyAt, index, start, len);
+    if (same !== null) return same;
     const interned = internKey(this.buf, start, len);
     if (interned !== null) {
-      keyAt[slot] = interned;
+      keyAt[index & (BY_POSITION - 1)] = interned;
       return interned;
     }
     this.checkUtf8(start, len);
@@ -636,22 +635,23 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
     const len = this.length(end);
     const start = this.pos;
     this.pos += len;
-    const slot = position & (BY_POSITION - 1);
-    const last = valueAt[slot]!;
-    if (last.length === len && this.isAscii(last, start, len)) return last;
+    const same = this.lastAt(valueAt, position, start, len);
+    if (same !== null) return same;
     this.checkUtf8(start, len);
     const s = this.buf.utf8Slice(start, start + len);
     // Only ASCII values (as many UTF-16 units as bytes) are compared byte for byte later.
-    if (len <= 64 && s.length === len) valueAt[slot] = s;
+    if (len <= 64 && s.length === len) valueAt[position & (BY_POSITION - 1)] = s;
     return s;
   }
 
-  /** Whether the `len` bytes at `start` are the ASCII string `s` (`s` is known to be ASCII). */
-  private isAscii(s: string, start: number, len: number): boolean {
+  /** The ASCII string last seen at `position` if the `len` bytes at `start` spell it, else null. */
+  private lastAt(cache: readonly string[], position: number, start: number, len: number): string | null {
+    const last = cache[position & (BY_POSITION - 1)]!;
+    if (last.length !== len) return null;
     const buf = this.buf;
     let i = 0;
-    while (i < len && s.charCodeAt(i) === buf[start + i]) i++;
-    return i === len;
+    while (i < len && last.charCodeAt(i) === buf[start + i]) i++;
+    return i === len ? last : null;
   }
 }
 
