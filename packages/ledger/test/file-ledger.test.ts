@@ -305,6 +305,23 @@ test('checkpoints are published in the background after appends, without an expl
   await ledger.close();
 });
 
+test('under a steady stream of appends, background checkpoints come at most once per interval', async () => {
+  const dir = await tempDir();
+  const interval = 200;
+  const ledger = await openFileLedger(dir, { signerKey: key.signerKey, checkpointIntervalMs: interval });
+  const batch = Array.from({ length: 64 }, (_, i) => enc(`s${i}`.padEnd(1024, '.')));
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (Date.now() - t0 < 5 * interval) await ledger.append(batch);
+  }));
+  const elapsed = Date.now() - t0;
+  const published = ledger.stats.checkpoints;
+  await ledger.close();
+  // One right away, then one per interval; each publication holds the next back until it is done.
+  assert.ok(published >= 2, `published ${published}`);
+  assert.ok(published <= Math.ceil(elapsed / interval) + 1, `${published} checkpoints in ${elapsed} ms at one per ${interval} ms`);
+});
+
 test('writers racing to open one directory: exactly one wins', { timeout: 120_000 }, async () => {
   const dir = await tempDir();
   const fixture = fileURLToPath(new URL('./fixtures/open-race.ts', import.meta.url));

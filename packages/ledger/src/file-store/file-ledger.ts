@@ -154,6 +154,8 @@ class FileLedgerImpl implements FileLedger {
   #lastPublishAt = 0;
   /** Publications run one at a time, beside appends rather than between them. */
   #publishTail: Promise<unknown> = Promise.resolve();
+  /** A background publication (#maybePublish) is queued or running. */
+  #publishing = false;
   #timer: NodeJS.Timeout | undefined;
   #queue: Pending[] = [];
   #scheduled = false;
@@ -348,21 +350,22 @@ class FileLedgerImpl implements FileLedger {
    * A commit touches about log2(size) levels: their writes go out together, not one after another.
    */
   async #writeNodes(nodes: ReadonlyMap<number, Buffer>): Promise<void> {
+    // New levels first, so no write is in flight (and unobserved) while a file is opened.
+    for (const level of nodes.keys()) {
+      if (this.#trees.has(level)) continue;
+      this.#trees.set(level, await open(treeFile(this.#dir, level), RW_CREATE, 0o644));
+      await fsyncDir(join(this.#dir, TREE_DIR));
+    }
     const writes: Promise<void>[] = [];
     for (const [level, buf] of nodes) {
-      let fh = this.#trees.get(level);
-      if (!fh) {
-        fh = await open(treeFile(this.#dir, level), RW_CREATE, 0o644);
-        this.#trees.set(level, fh);
-        await fsyncDir(join(this.#dir, TREE_DIR));
-      }
       const at = this.#treeCounts.get(level) ?? 0;
       // Counted now: a failed write fails the ledger, and reopening rebuilds from the files.
       this.#treeCounts.set(level, at + buf.length / TREE_RECORD);
-      this.#dirtyTrees.add(level);
       writes.push(
-        fh.write(buf, 0, buf.length, at * TREE_RECORD).then((w) => {
+        this.#trees.get(level)!.write(buf, 0, buf.length, at * TREE_RECORD).then((w) => {
           if (w.bytesWritten !== buf.length) throw new Error(`short write to tree level ${level}`);
+          // Dirty once written: a checkpoint's fsync of the level must come after this write.
+          this.#dirtyTrees.add(level);
         }),
       );
     }
@@ -380,14 +383,22 @@ class FileLedgerImpl implements FileLedger {
   // and root integrated when it started, read between two commits of the append chain (the compact
   // range runs ahead of #size while a commit is under way).
   #maybePublish(): void {
-    if (this.#size === this.#publishedSize) return;
+    // One background publication at a time: it sets #lastPublishAt only when done, so commits
+    // meanwhile would each queue another. When it is done it looks again.
+    if (this.#size === this.#publishedSize || this.#publishing) return;
     const wait = this.#lastPublishAt + this.#interval - Date.now();
     if (wait <= 0) {
-      this.#publish().catch(() => {}); // failure is recorded in #failed
+      this.#publishing = true;
+      this.#publish()
+        .catch(() => {}) // failure is recorded in #failed
+        .finally(() => {
+          this.#publishing = false;
+          if (!this.#closing && !this.#failed) this.#maybePublish();
+        });
     } else if (!this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (!this.#closing && !this.#failed) this.#publish().catch(() => {});
+        if (!this.#closing && !this.#failed) this.#maybePublish();
       }, wait);
       this.#timer.unref();
     }
