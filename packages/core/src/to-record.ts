@@ -126,17 +126,21 @@ interface KeyPlan {
   roles: readonly (PayloadRole | null)[];
   /** Set only for a pure redactor (isPureRedactor): its denies() answers are remembered. */
   denies: ((key: string) => boolean) | null;
+  /** With `denies`: the redactString whose answers lastOut remembers. */
+  redactString: ((value: string) => string) | null;
   denied: readonly boolean[];
   /** With a pure redactor: the last string value at each position and what it redacted to. */
   lastIn: (string | undefined)[];
   lastOut: (string | undefined)[];
 }
 
-let lastPlan: KeyPlan = { keys: [], roles: [], denies: null, denied: [], lastIn: [], lastOut: [] };
+let lastPlan: KeyPlan = { keys: [], roles: [], denies: null, redactString: null, denied: [], lastIn: [], lastOut: [] };
 
 function keyPlan(keys: readonly string[], redactor: Redactor): KeyPlan {
   const l = lastPlan;
-  if (keys.length === l.keys.length && (l.denies === null || l.denies === redactor.denies)) {
+  // A remembered plan serves only the redactor it was made with: a caller's redactor may pair
+  // the built-in denies with its own redactString.
+  if (keys.length === l.keys.length && (l.denies === null || (l.denies === redactor.denies && l.redactString === redactor.redactString))) {
     let same = true;
     for (let i = 0; i < keys.length && same; i++) same = keys[i] === l.keys[i];
     if (same) {
@@ -147,7 +151,7 @@ function keyPlan(keys: readonly string[], redactor: Redactor): KeyPlan {
   const roles = keys.map((k) => payloadRole(k));
   const pure = isPureRedactor(redactor);
   const denied = pure ? keys.map((k, i) => roles[i] === null && redactor.denies(k)) : [];
-  lastPlan = { keys, roles, denies: pure ? redactor.denies : null, denied, lastIn: new Array<string | undefined>(keys.length), lastOut: new Array<string | undefined>(keys.length) };
+  lastPlan = { keys, roles, denies: pure ? redactor.denies : null, redactString: pure ? redactor.redactString : null, denied, lastIn: new Array<string | undefined>(keys.length), lastOut: new Array<string | undefined>(keys.length) };
   return lastPlan;
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { verifyLedger, verifyReceipt } from '@agentrail/ledger';
-import { createAuditPipeline, createFileEvidenceStore, createRedactor, decodeRecord, EvidenceStoreError, toAuditRecord } from '@agentrail/core';
+import { createAuditPipeline, createFileEvidenceStore, createRedactor, decodeRecord, EvidenceStoreError, toAuditRecord, type AttributeValue } from '@agentrail/core';
 import { allBytesUnder, neutralSpan, tempLedger } from './support.js';
 
 // Fake secrets in each supported format (never real credentials).
@@ -114,6 +114,18 @@ test('consecutive spans with the same attribute names each get their own redacto
   denyAll = true;
   assert.deepEqual(redacted(3, { redaction: custom }), ['customer.ssn', 'db.password']);
   assert.deepEqual(redacted(0, { redaction: ssnOnly }), ['customer.ssn']);
+});
+
+test('a caller\'s redactor that keeps the built-in denies but redacts values its own way is always asked', async () => {
+  const note = 'card 4111 1111 1111 1111';
+  const spans = await Promise.all([0, 1, 2].map((i) => neutralSpan(`op ${i}`, { 'agentrail.agent.id': 'a', 'customer.note': note })));
+  const base = createRedactor();
+  const card = (v: string): string => (v.includes('4111') ? '[CARD]' : base.redactString(v));
+  const strict = { ...base, redactString: card, redactValue: (v: AttributeValue) => (typeof v === 'string' ? card(v) : base.redactValue(v)) };
+  const noteOf = (i: number, redaction: typeof base) => toAuditRecord(spans[i]!, { via: 'exporter' }, { redaction })!.record.attributes['customer.note'];
+  assert.equal(noteOf(0, base), note, 'the built-in rules leave it');
+  assert.equal(noteOf(1, strict), '[CARD]', 'the same names and value, now with the caller\'s redactor');
+  assert.equal(noteOf(2, base), note);
 });
 
 test('a value seen at the same place in the previous span is redacted as itself', async () => {
