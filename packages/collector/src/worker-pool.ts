@@ -54,6 +54,8 @@ interface Slot {
   pending: Map<number, (o: BatchOutcome) => void>;
   /** Consume messages whose records are still being built (no append or answer back yet). */
   computing: Set<number>;
+  /** Its worker exited; a replacement takes the slot's place in `slots`. */
+  exited: boolean;
   ready: Promise<void>;
 }
 
@@ -101,7 +103,7 @@ export class WorkerPool implements BatchProcessor {
         return hp ? hp.join.append(hp.part, entries, options) : this.ledger.append(entries, options);
       },
     });
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(true));
   }
 
   /** Resolves once every worker has loaded; rejects if one fails to start. */
@@ -162,6 +164,8 @@ export class WorkerPool implements BatchProcessor {
   }
 
   private send(slot: Slot, input: BatchInput, body: Uint8Array, part?: BatchPart, joined?: JoinedPart): Promise<BatchOutcome> {
+    // A message to an exited worker would never be answered: the sender retries after a 503.
+    if (slot.exited) return Promise.resolve({ kind: 'unavailable', message: 'consume worker restarting' });
     const id = this.nextId++;
     if (joined) this.joined.set(id, joined);
     return new Promise((resolve) => {
@@ -189,7 +193,8 @@ export class WorkerPool implements BatchProcessor {
     );
   }
 
-  private spawn(): Slot {
+  /** `initial`: one of the workers start() waits for; a failure to start is then its error. */
+  private spawn(initial: boolean): Slot {
     const worker = startWorker(this.init);
     let onReady: () => void = () => undefined;
     let onFail: (e: Error) => void = () => undefined;
@@ -198,7 +203,7 @@ export class WorkerPool implements BatchProcessor {
       onFail = reject;
     });
     ready.catch(() => undefined); // observed through ready()
-    const slot: Slot = { worker, pending: new Map(), computing: new Set(), ready };
+    const slot: Slot = { worker, pending: new Map(), computing: new Set(), exited: false, ready };
     let started = false;
     worker.on('message', (m: ToMain) => {
       if (m.type === 'ready') {
@@ -237,15 +242,21 @@ export class WorkerPool implements BatchProcessor {
       this.log.error('consume worker failed', { err });
     });
     worker.on('exit', (code) => {
+      slot.exited = true;
       onFail(new Error(`consume worker exited with code ${code} while starting`));
       for (const resolve of slot.pending.values()) resolve({ kind: 'unavailable', message: 'consume worker exited' });
       slot.pending.clear();
       slot.computing.clear();
-      // A worker that never started would fail again: leave that to start()'s error.
-      if (this.closing || !started) return;
+      // One of the first workers that never started would fail again: that is start()'s error.
+      if (this.closing || (initial && !started)) return;
+      // A replacement that died while starting is tried again after a pause, not in a tight loop.
       this.log.warn('consume worker exited; starting a new one', { code });
-      const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots[i] = this.spawn();
+      const replace = (): void => {
+        const i = this.slots.indexOf(slot);
+        if (!this.closing && i >= 0) this.slots[i] = this.spawn(false);
+      };
+      if (started) replace();
+      else setTimeout(replace, 1000).unref();
     });
     return slot;
   }

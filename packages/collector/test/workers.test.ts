@@ -9,6 +9,9 @@ import { decodeTraceRequestProto, encodeTraceRequestProto, type OtlpSpan } from 
 import { verifyLedger } from '@agentrail/ledger';
 import { makeAgentSpans, toJson, toProtobuf } from './fixtures/spans.js';
 import { get, post, readRecords, startCollector } from './fixtures/harness.js';
+import { createLogger } from '@agentrail/collector';
+import { WorkerPool } from '../src/worker-pool.js';
+import { DEFAULT_SPAN_LIMITS } from '../src/to-neutral.js';
 
 const PB = { 'content-type': 'application/x-protobuf' };
 
@@ -109,5 +112,29 @@ test('one worker and the main thread share a large request in one durable append
     assert.equal(report.size, 620);
   } finally {
     await c.close();
+  }
+});
+
+test('a worker that dies is replaced: its request is answered unavailable, the next one is served', { timeout: 60_000 }, async () => {
+  const appended: number[] = [];
+  const ledger = { append: async (entries: readonly Uint8Array[]) => { appended.push(entries.length); return { firstIndex: 0 }; } };
+  const pool = new WorkerPool(1, { identity: 'flag', limits: DEFAULT_SPAN_LIMITS, forward: false }, ledger, createLogger('silent'));
+  try {
+    await pool.ready();
+    const body = toProtobuf(await makeAgentSpans(3));
+    const input = { body, format: 'protobuf' as const, authenticated: null };
+    const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+    const first = slots[0]!.worker;
+    const during = pool.process({ ...input, body: new Uint8Array(body) });
+    await first.terminate();
+    const outcome = await during;
+    // Either it finished before the worker went, or it is refused for the sender to retry.
+    assert.ok(outcome.kind === 'ok' || outcome.kind === 'unavailable', outcome.kind);
+    assert.notEqual(slots[0]!.worker, first, 'a new worker took the slot');
+    const next = await pool.process({ ...input, body: new Uint8Array(body) });
+    assert.equal(next.kind, 'ok');
+    assert.equal(next.kind === 'ok' && next.counts.recorded, 3);
+  } finally {
+    await pool.close();
   }
 });
