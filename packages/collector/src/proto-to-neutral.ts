@@ -4,8 +4,10 @@
 // v1.x). It applies the same limits as toNeutralSpans and yields the same spans for every
 // request the two-step path (decodeTraceRequestProto + toNeutralSpans) accepts; it is stricter
 // only on encodings no OTLP encoder produces (groups, a singular message field sent twice, two
-// members of one AnyValue, a length of 2^32 or more, which protobufjs would wrap). A differential
-// fuzz test (test/proto-to-neutral.test.ts) holds it to that.
+// members of one AnyValue, a length of 2^32 or more, which protobufjs would wrap), and in one
+// more way: it applies the attribute limits to scope and link attributes, which toNeutralSpans
+// never reads (the fuzz test leaves those out). A differential fuzz test
+// (test/proto-to-neutral.test.ts) holds it to that.
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
 import { located, OtlpDecodeError } from './errors.js';
