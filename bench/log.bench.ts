@@ -56,10 +56,13 @@ async function buildLog(dir: string, n: number): Promise<void> {
 /** Run the real CLI with stdout to /dev/null; returns seconds and the child's peak RSS (MiB). */
 function runLog(dir: string, args: string[]): Promise<{ secs: number; rssMiB: number }> {
   return new Promise((resolve, reject) => {
-    // /usr/bin/time is not everywhere; ask node to print its own peak RSS at exit instead.
+    // /usr/bin/time is not everywhere; ask node to print its own peak RSS at exit instead. That is
+    // VmHWM, this process image's own peak: getrusage's maxRSS carries the forking parent's (this
+    // bench, which has just built the log in memory).
+    const hook = 'import{readFileSync}from"node:fs";process.on("exit",()=>process.stderr.write("@@RSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
     const child = spawn(
       process.execPath,
-      ['--import', 'data:text/javascript,process.on("exit",()=>process.stderr.write("@@RSS "+process.resourceUsage().maxRSS+"\\n"))', BIN, 'log', dir, ...args],
+      ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, BIN, 'log', dir, ...args],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const t0 = performance.now();
