@@ -27,7 +27,15 @@ const HASH_SLAB_SIZE = 32 * 4096;
 let hashSlab = Buffer.allocUnsafe(HASH_SLAB_SIZE);
 let hashSlabOffset = 0;
 
-function withHash(leaf: Uint8Array, bytes: Uint8Array): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
+/** A record's leaf bytes, and their RFC 6962 leaf hash as hex and raw. */
+export interface EncodedRecord {
+  bytes: Uint8Array;
+  recordHash: string;
+  leafHash: Uint8Array;
+}
+
+/** `leaf` is 0x00 ‖ bytes. */
+function withHash(leaf: Uint8Array): EncodedRecord {
   const recordHash = hash('sha256', leaf, 'hex');
   if (hashSlabOffset === HASH_SLAB_SIZE) {
     hashSlab = Buffer.allocUnsafe(HASH_SLAB_SIZE);
@@ -36,11 +44,11 @@ function withHash(leaf: Uint8Array, bytes: Uint8Array): { bytes: Uint8Array; rec
   const at = hashSlabOffset;
   hashSlab.write(recordHash, at, 'hex');
   hashSlabOffset = at + 32;
-  return { bytes, recordHash, leafHash: hashSlab.subarray(at, at + 32) };
+  return { bytes: leaf.subarray(1), recordHash, leafHash: hashSlab.subarray(at, at + 32) };
 }
 
 /** Leaf bytes and their RFC 6962 leaf hash (hex and raw) in one pass. */
-export function encodeRecordWithHash(record: AuditRecord): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
+export function encodeRecordWithHash(record: AuditRecord): EncodedRecord {
   const json = recordJson(record);
   // UTF-8 needs at most 3 bytes per UTF-16 unit
   const most = 1 + json.length * 3;
@@ -54,14 +62,14 @@ export function encodeRecordWithHash(record: AuditRecord): { bytes: Uint8Array; 
   const n = slab.write(json, start + 1, 'utf8');
   // the next record starts 8-byte aligned
   slabOffset = (start + 1 + n + 7) & ~7;
-  return withHash(slab.subarray(start, start + 1 + n), slab.subarray(start + 1, start + 1 + n));
+  return withHash(slab.subarray(start, start + 1 + n));
 }
 
-function encodeLarge(json: string): { bytes: Uint8Array; recordHash: string; leafHash: Uint8Array } {
+function encodeLarge(json: string): EncodedRecord {
   const buf = Buffer.allocUnsafe(1 + Buffer.byteLength(json, 'utf8'));
   buf[0] = 0;
   buf.write(json, 1, 'utf8');
-  return withHash(buf, buf.subarray(1));
+  return withHash(buf);
 }
 
 /** Parse leaf bytes back into a record. Checks the envelope (version, kind, id), not every field. */

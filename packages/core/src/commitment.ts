@@ -47,16 +47,22 @@ export function commitmentOf(salt: Uint8Array, payload: Uint8Array | string): st
 function commitPayload(salt: Uint8Array, payload: Uint8Array | string): { bytes: number; commitment: string } {
   // UTF-8 needs at most 3 bytes per UTF-16 unit
   const most = salt.length + (typeof payload === 'string' ? payload.length * 3 : payload.length);
-  if (most > SCRATCH_MAX) {
+  if (!roomInScratch(most)) {
     const h = createHash('sha256').update(salt);
     if (typeof payload === 'string') h.update(payload, 'utf8');
     else h.update(payload);
     const bytes = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
     return { bytes, commitment: 'sha256:' + h.digest('hex') };
   }
-  if (most > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
   scratch.set(salt, 0);
   return commitInScratch(salt.length, payload);
+}
+
+/** Whether `most` bytes fit the scratch buffer, grown to its largest size if need be. */
+function roomInScratch(most: number): boolean {
+  if (most > SCRATCH_MAX) return false;
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
+  return true;
 }
 
 /** Write `payload` after the `saltLength` salt bytes already at the start of `scratch`; hash both. */
@@ -77,11 +83,10 @@ export interface FreshCommitment {
  * into the hashing buffer: no Buffer object per salt on the hot path.
  */
 export function commitWithFreshSalt(payload: string, keepSalt: boolean): FreshCommitment {
-  if (SALT_BYTES + payload.length * 3 > SCRATCH_MAX) {
+  if (!roomInScratch(SALT_BYTES + payload.length * 3)) {
     const salt = freshSalt();
     return { committed: commitPayload(salt, payload), salt: keepSalt ? salt.toString('hex') : null };
   }
-  if (SALT_BYTES + payload.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(SCRATCH_MAX);
   const at = reserve(SALT_BYTES);
   pool.copy(scratch, 0, at, at + SALT_BYTES);
   return { committed: commitInScratch(SALT_BYTES, payload), salt: keepSalt ? pool.toString('hex', at, at + SALT_BYTES) : null };

@@ -5,7 +5,7 @@ export { fromReadableSpan } from './span.js';
 export type { AuditRecord, PayloadCommitment, RecordFlag } from './record.js';
 export { AUDIT_RECORD_KIND, AUDIT_RECORD_VERSION } from './record.js';
 export { canonicalize } from './canonical.js';
-export { encodeRecord, encodeRecordWithHash, decodeRecord } from './codec.js';
+export { encodeRecord, encodeRecordWithHash, decodeRecord, type EncodedRecord } from './codec.js';
 export { argumentsDigest, commitmentOf, freshSalt, SALT_BYTES } from './commitment.js';
 export { rfc3339Nano } from './time.js';
 export type { AuthenticatedIdentity } from './identity.js';

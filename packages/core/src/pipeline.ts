@@ -87,56 +87,58 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
     const slots: { at: number; hash: string; flags: readonly string[] }[] = [];
     const toStore: RecordEvidence[] = [];
     const recordCtx = { via: ctx.via, authenticated: ctx.authenticated ?? null, receivedAt };
+    let skipped = 0;
+    let rejected = 0;
+    const reject = (code: string, reason: string): void => {
+      results.push({ status: 'rejected', code, reason });
+      rejected++;
+    };
     // Each span is mapped as soon as it is produced and not kept, so a lazy source's spans die young.
     for (const span of spans) {
-      const i = results.length;
-      results.push(SKIPPED); // replaced below unless the span is skipped
       let mapped;
       let encoded;
       try {
         mapped = toAuditRecord(span, recordCtx, recordOptions);
-        if (mapped !== null && !(identityMode === 'reject' && mapped.record.flags.includes('identity_mismatch'))) {
-          encoded = encodeRecordWithHash(mapped.record);
+        if (mapped === null) {
+          results.push(SKIPPED);
+          skipped++;
+          continue;
         }
+        if (identityMode === 'reject' && mapped.record.flags.includes('identity_mismatch')) {
+          const { agent } = mapped.record;
+          reject('ERR_IDENTITY_MISMATCH', `The span claims agent ${JSON.stringify(agent.id ?? agent.name)}, which the sender's credential may not act as.`);
+          continue;
+        }
+        encoded = encodeRecordWithHash(mapped.record);
       } catch (err) {
         // one malformed span is refused; the rest of the batch goes on
         const e = err as { code?: unknown; message?: unknown };
-        results[i] = { status: 'rejected', code: typeof e.code === 'string' ? e.code : 'ERR_RECORD', reason: String(e.message) };
+        reject(typeof e.code === 'string' ? e.code : 'ERR_RECORD', String(e.message));
         continue;
       }
-      if (mapped === null) continue; // results[i] is SKIPPED
-      const { record } = mapped;
-      if (encoded === undefined) {
-        results[i] = {
-          status: 'rejected',
-          code: 'ERR_IDENTITY_MISMATCH',
-          reason: `The span claims agent ${JSON.stringify(record.agent.id ?? record.agent.name)}, which the sender's credential may not act as.`,
-        };
-        continue;
-      }
+      slots.push({ at: results.length, hash: encoded.recordHash, flags: mapped.record.flags });
+      results.push(SKIPPED); // replaced by the recorded result once the ledger has the record
       entries.push(encoded.bytes);
       leafHashes.push(encoded.leafHash);
-      slots.push({ at: i, hash: encoded.recordHash, flags: record.flags });
       if (evidence !== undefined && mapped.evidence !== null) toStore.push(mapped.evidence);
     }
     stats.received += results.length;
     // Evidence first: an acknowledged record's evidence is already durable.
     if (toStore.length > 0) await evidence!.put(toStore);
+    let flagged = 0;
     if (entries.length > 0) {
       // The leaf hashes were computed from these exact bytes; the ledger need not hash them again.
       const { firstIndex } = await ledger.append(entries, { leafHashes });
       for (let j = 0; j < slots.length; j++) {
         const s = slots[j]!;
         results[s.at] = { status: 'recorded', index: firstIndex + j, recordHash: s.hash, flags: s.flags };
+        if (s.flags.length > 0) flagged++;
       }
     }
-    for (const r of results) {
-      if (r.status === 'recorded') {
-        stats.recorded++;
-        if (r.flags.length > 0) stats.flagged++;
-      } else if (r.status === 'skipped') stats.skipped++;
-      else stats.rejected++;
-    }
+    stats.recorded += slots.length;
+    stats.flagged += flagged;
+    stats.skipped += skipped;
+    stats.rejected += rejected;
     return results;
   }
 

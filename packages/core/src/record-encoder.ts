@@ -76,7 +76,8 @@ function strings(xs: readonly string[]): string {
 }
 
 function commitment(c: PayloadCommitment | null): string {
-  return c === null ? 'null' : '{"bytes":' + canonicalize(c.bytes) + ',"commitment":"' + c.commitment + '"}';
+  // bytes is a count of bytes: a non-negative integer, whose JSON is its decimal digits
+  return c === null ? 'null' : '{"bytes":' + String(c.bytes) + ',"commitment":"' + c.commitment + '"}';
 }
 
 /** Ours: trusted; the built-in conventions' names need no escaping. */
@@ -229,14 +230,14 @@ function sessionJson(se: Session): string {
 let lastSource: AuditRecord['source'] | null = null;
 let lastSourceJson = '';
 
-function sourceJsonOf(src: AuditRecord['source']): string {
+function sourceJson(src: AuditRecord['source']): string {
   if (src === lastSource) return lastSourceJson;
-  lastSourceJson = flat(sourceJson(src));
+  lastSourceJson = flat(sourceJsonOf(src));
   lastSource = src;
   return lastSourceJson;
 }
 
-function sourceJson(src: AuditRecord['source']): string {
+function sourceJsonOf(src: AuditRecord['source']): string {
   return '{"convention":"' + src.convention + '","conventions":' + plainStrings(src.conventions)
     + ',"receivedAt":' + quote(src.receivedAt) + ',"via":' + quote(src.via) + '}';
 }
@@ -266,7 +267,7 @@ function fast(r: AuditRecord): string {
   s += ',"principal":' + (p === null ? 'null' : principalJson(p));
   s += ',"redacted":' + strings(r.redacted);
   s += ',"session":' + (se === null ? 'null' : sessionJson(se));
-  s += ',"source":' + sourceJsonOf(r.source);
+  s += ',"source":' + sourceJson(r.source);
   s += ',"time":{"end":"' + r.time.end + '","start":"' + r.time.start + '"}';
   s += ',"trace":{"parentSpanId":' + (r.trace.parentSpanId === null ? 'null' : '"' + r.trace.parentSpanId + '"') + ',"spanId":"' + r.trace.spanId + '","traceId":"' + r.trace.traceId + '"}';
   s += ',"truncated":' + strings(r.truncated) + ',"v":1}';

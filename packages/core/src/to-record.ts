@@ -263,7 +263,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
       // Values repeat at the same position from span to span: with a pure redactor, a string
       // equal to the last one there redacts the same way, without running the pre-filter again.
       let r: string;
-      if (v === plan.lastIn[k]) r = plan.lastOut[k] === plan.lastIn[k] ? v : plan.lastOut[k]!;
+      if (v === plan.lastIn[k]) r = plan.lastOut[k]!;
       else {
         r = redactor.redactString(v);
         plan.lastIn[k] = v;

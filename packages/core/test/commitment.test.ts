@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { commitmentOf, freshSalt, toAuditRecord, type NeutralSpan } from '@agentrail/core';
 
-const payloads = ['', 'a', '{"x":1}', 'é日😀'.repeat(300), 'x'.repeat(1024), 'ü'.repeat(30_000), 'y'.repeat(200_000), '\ud800 lone'];
+const payloads = ['', 'a', '{"x":1}', 'é日😀'.repeat(300), 'x'.repeat(1024), 'z'.repeat(10_000), 'ü'.repeat(30_000), 'y'.repeat(200_000), '\ud800 lone'];
 
 test('commitmentOf is sha256(salt ‖ UTF-8 bytes) for small, large and multi-byte payloads', () => {
   for (const p of payloads) {
