@@ -14,7 +14,6 @@ interface Held {
 export class AppendJoin {
   private readonly held = new Map<number, Held>();
   private readonly settled = new Set<number>();
-  private flushed = false;
 
   constructor(
     private readonly parts: number,
@@ -23,8 +22,9 @@ export class AppendJoin {
 
   /** Slice `part`'s append; resolves once every slice's records are durable. */
   append(part: number, entries: readonly Uint8Array[], options?: AppendOptions): Promise<{ firstIndex: number }> {
-    // A second append from one slice (not what the pipeline does) cannot wait for the others.
-    if (this.flushed || this.settled.has(part)) return this.ledger.append(entries, options);
+    // A second append from one slice (not what the pipeline does) cannot wait for the others;
+    // once every slice has settled the joint append is gone too, so this covers that case.
+    if (this.settled.has(part)) return this.ledger.append(entries, options);
     return new Promise((resolve, reject) => {
       this.held.set(part, { entries, leafHashes: options?.leafHashes, resolve, reject });
       this.settled.add(part);
@@ -34,22 +34,24 @@ export class AppendJoin {
 
   /** Slice `part` finished; if it never appended, the others need not wait for it. */
   done(part: number): void {
+    if (this.settled.has(part)) return; // settled by its append: the joint append may be out already
     this.settled.add(part);
     this.maybeFlush();
   }
 
+  /** Appends once, when the last slice settles (each slice settles once). */
   private maybeFlush(): void {
-    if (this.flushed || this.settled.size < this.parts) return;
-    this.flushed = true;
+    if (this.settled.size < this.parts) return;
     // In slice order, so the request's records keep its span order in the log.
     const held = [...this.held].sort((x, y) => x[0] - y[0]).map(([, h]) => h);
     if (held.length === 0) return;
     const entries: Uint8Array[] = [];
     // Leaf hashes only when every slice supplied them, else the ledger hashes all entries.
     const hashes: Uint8Array[] | undefined = held.every((h) => h.leafHashes) ? [] : undefined;
+    // (a loop, not push(...list): a long list spread as arguments can overflow the stack)
     for (const h of held) {
-      entries.push(...h.entries);
-      if (hashes) hashes.push(...h.leafHashes!);
+      for (const e of h.entries) entries.push(e);
+      if (hashes) for (const x of h.leafHashes!) hashes.push(x);
     }
     this.ledger.append(entries, hashes ? { leafHashes: hashes } : undefined).then(
       ({ firstIndex }) => {

@@ -98,9 +98,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
       deps.log.error('could not make records durable', { reason: outcome.message });
       return fail(503, 'audit ledger unavailable; retry later', retry);
     }
-    const n = outcome.spans;
-
     const { recorded, flagged, skipped, rejected, firstRejection } = outcome.counts;
+    const n = recorded + skipped + rejected;
     deps.metrics.spansReceived.inc(n);
     if (recorded) deps.metrics.spansRecorded.inc(recorded);
     if (flagged) deps.metrics.spansFlagged.inc(flagged);

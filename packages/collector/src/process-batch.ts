@@ -23,7 +23,7 @@ export interface ResultCounts {
 
 export type BatchOutcome =
   // Counts rather than one result per span: cheaper to pass from a worker to the main thread.
-  | { kind: 'ok'; spans: number; counts: ResultCounts; forward: Uint8Array | null }
+  | { kind: 'ok'; counts: ResultCounts; forward: Uint8Array | null }
   /** The body is not a valid OTLP request: 400, nothing appended. */
   | { kind: 'invalid'; message: string }
   /** The records could not be made durable: 503, the sender retries. */
@@ -80,11 +80,12 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
     return { kind: 'unavailable', message: `${typeof e.code === 'string' ? e.code + ': ' : ''}${String(e.message ?? err)}` };
   }
   let fwd: Uint8Array | null = null;
-  if (forward && !part && request && batch) {
+  // (the pool never splits a request when forwarding; request and batch are set then)
+  if (forward && request && batch) {
     annotateRecordedSpans(batch.sources, results);
     fwd = encodeTraceRequestProto(request);
   }
-  return { kind: 'ok', spans: results.length, counts: countResults(results), forward: fwd };
+  return { kind: 'ok', counts: countResults(results), forward: fwd };
 }
 
 function countResults(results: readonly ConsumeResult[]): ResultCounts {

@@ -11,7 +11,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
 import { located, OtlpDecodeError } from './errors.js';
-import { DEFAULT_SPAN_LIMITS, type SpanLimits } from './to-neutral.js';
+import { DEFAULT_SPAN_LIMITS, isZero, type SpanLimits } from './to-neutral.js';
 
 // Wire types.
 const VARINT = 0;
@@ -649,11 +649,7 @@ class ProtoSpanReader implements Iterator<NeutralSpan> {
   /** The ASCII string last seen at `position` if the `len` bytes at `start` spell it, else null. */
   private lastAt(cache: readonly string[], position: number, start: number, len: number): string | null {
     const last = cache[position & (BY_POSITION - 1)]!;
-    if (last.length !== len) return null;
-    const buf = this.buf;
-    let i = 0;
-    while (i < len && last.charCodeAt(i) === buf[start + i]) i++;
-    return i === len ? last : null;
+    return spells(last, this.buf, start, len) ? last : null;
   }
 }
 
@@ -679,19 +675,18 @@ function internKey(buf: SliceBuffer, start: number, len: number): string | null 
   }
   const slot = (h >>> 0) % KEY_CACHE_SLOTS;
   const hit = keyCache[slot];
-  if (hit !== undefined && hit.length === len) {
-    let same = true;
-    for (let i = 0; i < len; i++) {
-      if (hit.charCodeAt(i) !== buf[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return hit;
-  }
+  if (hit !== undefined && spells(hit, buf, start, len)) return hit;
   const s = buf.latin1Slice(start, start + len);
   keyCache[slot] = s;
   return s;
+}
+
+/** Whether the `len` bytes of `buf` at `start` are the ASCII string `s`. */
+function spells(s: string, buf: Uint8Array, start: number, len: number): boolean {
+  if (s.length !== len) return false;
+  let i = 0;
+  while (i < len && s.charCodeAt(i) === buf[start + i]) i++;
+  return i === len;
 }
 
 function id(buf: SliceBuffer, start: number, len: number, want: number, field: string): string {
@@ -700,7 +695,3 @@ function id(buf: SliceBuffer, start: number, len: number, want: number, field: s
   return buf.hexSlice(start, start + len);
 }
 
-function isZero(b: Uint8Array, start: number, len: number): boolean {
-  for (let i = start; i < start + len; i++) if (b[i] !== 0) return false;
-  return true;
-}

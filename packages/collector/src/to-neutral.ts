@@ -197,7 +197,8 @@ function parentId(b: Uint8Array | null | undefined): string | null {
   return isZero(b) ? null : bytesToHex(b);
 }
 
-function isZero(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+/** Whether `len` bytes of `b` from `start` (all of it by default) are zero. */
+export function isZero(b: Uint8Array, start = 0, len = b.length): boolean {
+  for (let i = start; i < start + len; i++) if (b[i] !== 0) return false;
   return true;
 }

@@ -77,7 +77,8 @@ export class WorkerPool implements BatchProcessor {
   private nextId = 0;
   private closing = false;
 
-  private helperBusy = 0;
+  /** The main thread is building records for a request (or a slice of one). */
+  private helperBusy = false;
   private readonly helper: BatchProcessor | undefined;
   /** Worker consume messages that are slices of a split request, by message id. */
   private readonly joined = new Map<number, JoinedPart>();
@@ -118,7 +119,7 @@ export class WorkerPool implements BatchProcessor {
     // uses every core and its latency is about its CPU time divided by the cores. Busy workers
     // take whole requests (no duplicated decoding). Forwarding needs the whole request in one place.
     if (!this.init.forward && input.body.byteLength >= SPLIT_MIN_BYTES && this.slots.every((s) => s.pending.size === 0)) {
-      const withHelper = this.helper !== undefined && this.helperBusy === 0;
+      const withHelper = this.helper !== undefined && !this.helperBusy;
       if (this.slots.length + (withHelper ? 1 : 0) > 1) return this.split(input, withHelper);
     }
     // The worker with the least CPU work queued; ties go to the first. A worker whose requests
@@ -128,9 +129,9 @@ export class WorkerPool implements BatchProcessor {
     // the requests in flight (measured: taking one as soon as the workers were busy was 2–9% slower).
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.computing.size < slot.computing.size) slot = s;
-    if (this.helper && slot.computing.size >= 2 && this.helperBusy === 0) {
-      this.helperBusy++;
-      return this.helper.process(input).finally(() => this.helperBusy--);
+    if (this.helper && slot.computing.size >= 2 && !this.helperBusy) {
+      this.helperBusy = true;
+      return this.helper.process(input).finally(() => (this.helperBusy = false));
     }
     return this.send(slot, input, ownedBody(input.body));
   }
@@ -141,7 +142,7 @@ export class WorkerPool implements BatchProcessor {
     // Workers first (they start at once, on copies of the body), then this thread's slice.
     const pending = this.slots.map((slot, index) => this.send(slot, input, new Uint8Array(input.body), { index, of }, { join, part: index }));
     if (withHelper) {
-      this.helperBusy++;
+      this.helperBusy = true;
       const part: JoinedPart = { join, part: of - 1 };
       this.helperPart = part;
       let run: Promise<BatchOutcome>;
@@ -152,7 +153,7 @@ export class WorkerPool implements BatchProcessor {
       }
       pending.push(
         run.finally(() => {
-          this.helperBusy--;
+          this.helperBusy = false;
           join.done(part.part);
         }),
       );
@@ -160,7 +161,7 @@ export class WorkerPool implements BatchProcessor {
     const parts = await Promise.all(pending);
     for (const p of parts) if (p.kind !== 'ok') return p; // the same decode error in every part, or a failed append
     const ok = parts as Extract<BatchOutcome, { kind: 'ok' }>[];
-    return { kind: 'ok', spans: ok.reduce((a, p) => a + p.spans, 0), counts: addCounts(ok.map((p) => p.counts)), forward: null };
+    return { kind: 'ok', counts: addCounts(ok.map((p) => p.counts)), forward: null };
   }
 
   private send(slot: Slot, input: BatchInput, body: Uint8Array, part?: BatchPart, joined?: JoinedPart): Promise<BatchOutcome> {

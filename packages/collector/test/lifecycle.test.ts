@@ -113,7 +113,7 @@ test('TLS: serves OTLP over https with the configured certificate', async (t) =>
   }
 });
 
-test('the signing key is created once in <data>/keys and reused on restart', async () => {
+test('the signing key is created once in the data dir and reused on restart', async () => {
   const dir = await tempDir();
   try {
     const a = await startCollector({}, {}, dir);

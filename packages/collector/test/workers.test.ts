@@ -11,6 +11,7 @@ import { makeAgentSpans, toJson, toProtobuf } from './fixtures/spans.js';
 import { get, post, readRecords, startCollector } from './fixtures/harness.js';
 import { createLogger } from '@agentrail/collector';
 import { WorkerPool } from '../src/worker-pool.js';
+import { AppendJoin } from '../src/append-join.js';
 import { DEFAULT_SPAN_LIMITS } from '../src/to-neutral.js';
 
 const PB = { 'content-type': 'application/x-protobuf' };
@@ -35,9 +36,9 @@ test('worker threads record large (split) and small requests, and release admiss
     const records = await readRecords(c.dir);
     assert.equal(records.length, 700 + 5 + 300);
     // The big request was answered after all its slices were durable: its records come first
-    // (slices may interleave, so compare as sets).
+    // in span order (the slices are appended together, in slice order).
     const firstBig = records.slice(0, 700).map((r) => r.record.trace.spanId);
-    assert.deepEqual(new Set(firstBig), new Set(big.map((s) => s.spanContext().spanId)));
+    assert.deepEqual(firstBig, big.map((s) => s.spanContext().spanId));
     const metrics = (await get(`${c.url}/metrics`)).body.toString();
     assert.match(metrics, /^agentrail_inflight_bytes 0$/m, 'every admitted byte was released');
     assert.match(metrics, /^agentrail_spans_recorded_total 1005$/m);
@@ -104,7 +105,7 @@ test('one worker and the main thread share a large request in one durable append
     assert.match(metrics, /^agentrail_spans_recorded_total 620$/m);
 
     const records = await readRecords(c.dir);
-    assert.deepEqual(new Set(records.slice(0, 600).map((r) => r.record.trace.spanId)), new Set(big.map((s) => s.spanContext().spanId)));
+    assert.deepEqual(records.slice(0, 600).map((r) => r.record.trace.spanId), big.map((s) => s.spanContext().spanId));
     const vkey = c.collector.keys!.verifierKey;
     await c.collector.shutdown();
     // Leaf hashes computed on the worker travel with the entries; verification recomputes them.
@@ -137,4 +138,24 @@ test('a worker that dies is replaced: its request is answered unavailable, the n
   } finally {
     await pool.close();
   }
+});
+
+test('AppendJoin: one append in slice order, whatever order the slices finish in; each slice gets its own first index', async () => {
+  const calls: string[][] = [];
+  const ledger = {
+    append: async (entries: readonly Uint8Array[]) => {
+      calls.push(entries.map((e) => Buffer.from(e).toString()));
+      return { firstIndex: 100 };
+    },
+  };
+  const join = new AppendJoin(3, ledger);
+  const e = (...xs: string[]): Uint8Array[] => xs.map((x) => Buffer.from(x));
+  const last = join.append(2, e('c1', 'c2'));
+  join.done(1); // a slice with nothing to record
+  assert.equal(calls.length, 0, 'held until every slice has settled');
+  const first = join.append(0, e('a1', 'a2', 'a3'));
+  join.done(0);
+  join.done(2);
+  assert.deepEqual(await Promise.all([first, last]), [{ firstIndex: 100 }, { firstIndex: 103 }]);
+  assert.deepEqual(calls, [['a1', 'a2', 'a3', 'c1', 'c2']]);
 });
