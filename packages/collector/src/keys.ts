@@ -2,7 +2,7 @@
 // docs/internals.md): `<dataDir>/<name>.key` (mode 0600) and `<dataDir>/<name>.vkey`.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { keyFileBase, loadOrCreateSignerKey, readSignerKeyFile, verifierKeyFor } from '@agentrail/ledger';
+import { loadOrCreateSignerKey, readSignerKeyFile, verifierKeyFor } from '@agentrail/ledger';
 
 interface SigningKeys {
   signerKey: string;
@@ -25,10 +25,9 @@ export async function loadKeyFile(signerKeyPath: string): Promise<SigningKeys> {
 
 /** The data directory's key pair, created on first run under `name` (also the log origin). */
 export async function loadOrCreateDataDirKeys(dataDir: string, name: string): Promise<SigningKeys> {
-  const k = await loadOrCreateSignerKey(dataDir, name).catch((err: unknown) => {
+  return loadOrCreateSignerKey(dataDir, name).catch((err: unknown) => {
     // Two collectors started on one fresh data dir at once: the loser reads the winner's key.
     if ((err as { code?: string }).code !== 'ERR_KEY_FILE_EXISTS') throw err;
     return loadOrCreateSignerKey(dataDir, name);
   });
-  return { ...k, signerKeyPath: join(dataDir, `${keyFileBase(name)}.key`) };
 }

@@ -89,7 +89,10 @@ export async function readVerifierKey(fileOrString: string): Promise<string> {
 }
 
 /** The signer key in `dataDir` for `name`, creating the key files on first use. */
-export async function loadOrCreateSignerKey(dataDir: string, name: string): Promise<{ signerKey: string; verifierKey: string; created: boolean; verifierKeyPath: string }> {
+export async function loadOrCreateSignerKey(
+  dataDir: string,
+  name: string,
+): Promise<{ signerKey: string; verifierKey: string; created: boolean; signerKeyPath: string; verifierKeyPath: string }> {
   const { signerKeyPath, verifierKeyPath } = keyFilePaths(dataDir, name);
   if (await exists(signerKeyPath)) {
     const signerKey = await readSignerKeyFile(signerKeyPath);
@@ -97,9 +100,9 @@ export async function loadOrCreateSignerKey(dataDir: string, name: string): Prom
     if (!(await exists(verifierKeyPath))) {
       await writeNew(verifierKeyPath, verifierKey + '\n', 0o644);
     }
-    return { signerKey, verifierKey, created: false, verifierKeyPath };
+    return { signerKey, verifierKey, created: false, signerKeyPath, verifierKeyPath };
   }
   const made = await writeKeyFiles(dataDir, name);
-  return { signerKey: made.signerKey, verifierKey: made.verifierKey, created: true, verifierKeyPath };
+  return { signerKey: made.signerKey, verifierKey: made.verifierKey, created: true, signerKeyPath, verifierKeyPath };
 }
 

@@ -244,7 +244,10 @@ export class ChunkVerifier {
     return { at, code: 'ERR_ENTRY_CHANGED', index: at, expected, computed, message: `Entry ${at} was changed: its bytes no longer match its recorded hash.` };
   }
 
-  /** RFC 6962 leaf hash of #data[from, to), allocating as little as possible: it runs per entry. */
+  /**
+   * RFC 6962 leaf hash of #data[from, to): hash.ts leafHash, but hashing in place of its two
+   * views per call (the view is kept while lengths repeat), since it runs once per entry.
+   */
   #leafHash(from: number, to: number): Buffer {
     const len = to - from;
     if (len > LEAF_COPY_MAX) return createHash('sha256').update(this.#leaf.subarray(0, 1)).update(this.#data.subarray(from, to)).digest();
