@@ -17,9 +17,15 @@ test('serveCommand prints the address and verifier key, serves, and stops on abo
   stdout.on('data', (d: Buffer) => (out += d.toString()));
   stderr.resume();
   const abort = new AbortController();
+  const running = serveCommand({ data, port: 0 }, { stdout, stderr, signal: abort.signal, env: { AGENTRAIL_WORKERS: '0', AGENTRAIL_LOG_LEVEL: 'warn' } });
+  let ended = false;
+  void running.then(() => (ended = true), () => (ended = true));
   try {
-    const running = serveCommand({ data, port: 0 }, { stdout, stderr, signal: abort.signal, env: { AGENTRAIL_WORKERS: '0', AGENTRAIL_LOG_LEVEL: 'warn' } });
-    while (!/verify with:/.test(out)) await new Promise((r) => setTimeout(r, 10));
+    // A failed start surfaces as its own error, not as a timeout.
+    while (!/verify with:/.test(out)) {
+      if (ended) await running;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(url, out);
     const vkeyPath = join(data, 'agentrail.vkey');
@@ -36,6 +42,7 @@ test('serveCommand prints the address and verifier key, serves, and stops on abo
     assert.match(out, /stopped \(abort\); ledger holds 3 records, final checkpoint published/);
   } finally {
     abort.abort();
+    await running.catch(() => undefined);
     await rm(data, { recursive: true, force: true });
   }
 });

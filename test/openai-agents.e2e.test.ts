@@ -55,7 +55,9 @@ describe('OpenAI Agents SDK support agent, end to end', () => {
   });
 
   test('no seeded secret or raw email text in the data directory, and the log verifies', async () => {
-    const all = Buffer.concat(await Promise.all((await filesUnder(dataDir)).map((f) => readFile(f))));
+    const files = await filesUnder(dataDir);
+    assert.ok(files.some((f) => f.endsWith('entries')), 'the scan covers the ledger');
+    const all = Buffer.concat(await Promise.all(files.map((f) => readFile(f))));
     const sent = run.backOffice.outbox[0]!;
     for (const s of [SEEDED_SECRET, sent.body, sent.subject, 'Customer reports the loom arrived damaged']) {
       assert.equal(all.indexOf(Buffer.from(s)), -1, `found raw ${JSON.stringify(s.slice(0, 40))}`);
