@@ -41,11 +41,15 @@ const args = [
   ...passThrough,
   ...selected,
 ];
-const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, AGENTRAIL_TEST: '1' } });
+// Its own process group, so the watchdog can stop the test files' processes and the servers
+// they started, not only the runner.
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, AGENTRAIL_TEST: '1' } });
 // Last line of defence for CI: the suite takes a few minutes; 25 means something is stuck.
 const watchdog = setTimeout(() => {
   console.error('test run exceeded 25 minutes; stopping it');
-  child.kill('SIGKILL');
+  process.kill(-child.pid, 'SIGKILL');
 }, 25 * 60_000);
 watchdog.unref();
+// Outside the terminal's process group, Ctrl-C no longer reaches the tests by itself.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.kill(-child.pid, sig));
 child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
