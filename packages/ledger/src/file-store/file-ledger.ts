@@ -119,7 +119,9 @@ async function ensureFormat(dir: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   if (text === undefined) {
-    const others = (await readdir(dir)).filter((n) => n !== LOCK_FILE);
+    // The lock, and the files other writers racing for it create beside it for a moment
+    // (lock.<pid>.<random>, lock.stale.<pid>.<random>), are not the directory's contents.
+    const others = (await readdir(dir)).filter((n) => n !== LOCK_FILE && !n.startsWith(`${LOCK_FILE}.`));
     if (others.length > 0) {
       throw new LedgerError('ERR_LEDGER_FORMAT', `Directory ${dir} is not empty and is not a ledger (no ${FORMAT_FILE} file).`);
     }
