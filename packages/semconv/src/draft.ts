@@ -36,7 +36,7 @@ export const F = {
 
 export type DraftField = (typeof F)[keyof typeof F];
 
-const FIELD_COUNT = 21;
+const FIELD_COUNT = Object.keys(F).length;
 
 /** A scalar attribute as a non-empty string, or null. */
 export function scalarString(v: AttributeValue | undefined): string | null {
