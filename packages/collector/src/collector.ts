@@ -11,17 +11,17 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAuditPipeline, type AuditPipeline } from '@agentrail/core';
 import { openFileLedger, type Ledger, type LedgerAppender } from '@agentrail/ledger';
-import { Admission } from './admission.js';
-import { createAuthenticator } from './auth.js';
+import { Admission } from './transport/admission.js';
+import { createAuthenticator } from './transport/auth.js';
 import { parseCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './config.js';
 import { CollectorStateError, InsecureBindError } from './errors.js';
-import { Forwarder } from './forward.js';
+import { Forwarder } from './forward/forward.js';
 import { loadKeyFile, loadOrCreateDataDirKeys } from './keys.js';
-import { createRequestHandler } from './http.js';
+import { createRequestHandler } from './doors/http.js';
 import { createLogger, type Logger } from './logger.js';
 import { CollectorMetrics } from './metrics.js';
-import { Spool } from './spool.js';
-import { inlineProcessor, WorkerPool, type BatchProcessor } from './worker-pool.js';
+import { Spool } from './forward/spool.js';
+import { inlineProcessor, WorkerPool, type BatchProcessor } from './work/worker-pool.js';
 
 export interface CollectorOptions {
   /** Feed this pipeline instead of opening the file ledger in `dataDir` (for embedding). */

@@ -3,11 +3,11 @@ export { createCollector } from './collector.js';
 export type { Collector, CollectorAddress, CollectorKeys, CollectorOptions } from './collector.js';
 export { collectorConfigSchema, loadCollectorConfig, parseCollectorConfig, COLLECTOR_ENV } from './config.js';
 export type { CollectorConfig, CollectorConfigInput, CollectorFlags, LoadCollectorConfigOptions } from './config.js';
-export { createAuthenticator, hashToken, API_KEY_HEADER } from './auth.js';
-export type { AuthResult, Authenticator, CredentialConfig } from './auth.js';
+export { createAuthenticator, hashToken, API_KEY_HEADER } from './transport/auth.js';
+export type { AuthResult, Authenticator, CredentialConfig } from './transport/auth.js';
 export { CollectorConfigError, CollectorStateError, InsecureBindError, OtlpDecodeError } from './errors.js';
-export { decodeTraceRequestJson } from './otlp-json.js';
-export type { JsonDecodeOptions } from './otlp-json.js';
+export { decodeTraceRequestJson } from './decode/otlp-json.js';
+export type { JsonDecodeOptions } from './decode/otlp-json.js';
 export {
   decodeStatusProto,
   decodeTraceRequestProto,
@@ -15,8 +15,8 @@ export {
   encodeStatusProto,
   encodeTraceRequestProto,
   encodeTraceResponseProto,
-} from './otlp-proto.js';
-export type { PartialSuccess } from './otlp-proto.js';
+} from './decode/otlp-proto.js';
+export type { PartialSuccess } from './decode/otlp-proto.js';
 export type {
   Int64Like,
   OtlpAnyValue,
@@ -27,15 +27,15 @@ export type {
   OtlpScopeSpans,
   OtlpSpan,
   OtlpTraceRequest,
-} from './otlp-model.js';
-export { toNeutralSpans, DEFAULT_SPAN_LIMITS } from './to-neutral.js';
-export { protoSpans, protoToNeutralSpans } from './proto-to-neutral.js';
-export type { NeutralBatch, SpanLimits } from './to-neutral.js';
+} from './decode/otlp-model.js';
+export { toNeutralSpans, DEFAULT_SPAN_LIMITS } from './decode/to-neutral.js';
+export { protoSpans, protoToNeutralSpans } from './decode/proto-to-neutral.js';
+export type { NeutralBatch, SpanLimits } from './decode/to-neutral.js';
 export { CollectorMetrics } from './metrics.js';
 export { createLogger } from './logger.js';
 export type { LogFormat, LogLevel, LogSink, Logger } from './logger.js';
-export { Forwarder, tracesUrl } from './forward.js';
-export type { ForwarderOptions } from './forward.js';
-export { Spool } from './spool.js';
-export type { SpoolItem } from './spool.js';
-export { TRACES_PATH } from './http.js';
+export { Forwarder, tracesUrl } from './forward/forward.js';
+export type { ForwarderOptions } from './forward/forward.js';
+export { Spool } from './forward/spool.js';
+export type { SpoolItem } from './forward/spool.js';
+export { TRACES_PATH } from './doors/http.js';

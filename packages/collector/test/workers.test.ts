@@ -10,9 +10,9 @@ import { verifyLedger } from '@agentrail/ledger';
 import { makeAgentSpans, toJson, toProtobuf } from './fixtures/spans.js';
 import { get, post, readRecords, startCollector } from './fixtures/harness.js';
 import { createLogger } from '@agentrail/collector';
-import { WorkerPool } from '../src/worker-pool.js';
-import { AppendJoin } from '../src/append-join.js';
-import { DEFAULT_SPAN_LIMITS } from '../src/to-neutral.js';
+import { WorkerPool } from '../src/work/worker-pool.js';
+import { AppendJoin } from '../src/work/append-join.js';
+import { DEFAULT_SPAN_LIMITS } from '../src/decode/to-neutral.js';
 
 const PB = { 'content-type': 'application/x-protobuf' };
 

@@ -4,16 +4,16 @@
 // decode (400) and consume (durable; 503 if not) on a worker, and the answer in the request's
 // format.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Admission } from './admission.js';
-import type { Authenticator } from './auth.js';
-import { readBody } from './body.js';
-import type { Forwarder } from './forward.js';
-import type { Logger } from './logger.js';
-import type { CollectorMetrics } from './metrics.js';
-import type { PartialSuccess } from './otlp-proto.js';
-import { CONTENT_TYPE, formatOf, statusBody, successBody, type OtlpFormat } from './otlp-response.js';
-import type { SpanLimits } from './to-neutral.js';
-import type { BatchProcessor } from './worker-pool.js';
+import type { Admission } from '../transport/admission.js';
+import type { Authenticator } from '../transport/auth.js';
+import { readBody } from '../transport/body.js';
+import type { Forwarder } from '../forward/forward.js';
+import type { Logger } from '../logger.js';
+import type { CollectorMetrics } from '../metrics.js';
+import type { PartialSuccess } from '../decode/otlp-proto.js';
+import { CONTENT_TYPE, formatOf, statusBody, successBody, type OtlpFormat } from '../decode/otlp-response.js';
+import type { SpanLimits } from '../decode/to-neutral.js';
+import type { BatchProcessor } from '../work/worker-pool.js';
 
 export const TRACES_PATH = '/v1/traces';
 

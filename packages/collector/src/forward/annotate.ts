@@ -2,7 +2,7 @@
 // trace viewer links straight to the record: agentrail.record.index / agentrail.record.hash.
 import type { ConsumeResult } from '@agentrail/core';
 import { ATTR_AGENTRAIL_RECORD_HASH, ATTR_AGENTRAIL_RECORD_INDEX } from '@agentrail/semconv';
-import { bigIntToInt64, type OtlpSpan } from './otlp-model.js';
+import { bigIntToInt64, type OtlpSpan } from '../decode/otlp-model.js';
 
 export function annotateRecordedSpans(sources: readonly OtlpSpan[], results: readonly ConsumeResult[]): void {
   for (let i = 0; i < sources.length; i++) {

@@ -1,14 +1,14 @@
 // One export request's work after its body is read: decode, convert, consume (durable), and
 // for forwarding annotate and re-encode. Runs on the main thread or inside a consume worker.
 import type { AuditPipeline, AuthenticatedIdentity, ConsumeResult, NeutralSpan } from '@agentrail/core';
-import { annotateRecordedSpans } from './annotate.js';
-import { OtlpDecodeError } from './errors.js';
-import { decodeTraceRequestJson } from './otlp-json.js';
-import type { OtlpTraceRequest } from './otlp-model.js';
-import { decodeTraceRequestProto, encodeTraceRequestProto } from './otlp-proto.js';
-import type { OtlpFormat } from './otlp-response.js';
-import { protoSpans } from './proto-to-neutral.js';
-import { toNeutralSpans, type NeutralBatch, type SpanLimits } from './to-neutral.js';
+import { annotateRecordedSpans } from '../forward/annotate.js';
+import { OtlpDecodeError } from '../errors.js';
+import { decodeTraceRequestJson } from '../decode/otlp-json.js';
+import type { OtlpTraceRequest } from '../decode/otlp-model.js';
+import { decodeTraceRequestProto, encodeTraceRequestProto } from '../decode/otlp-proto.js';
+import type { OtlpFormat } from '../decode/otlp-response.js';
+import { protoSpans } from '../decode/proto-to-neutral.js';
+import { toNeutralSpans, type NeutralBatch, type SpanLimits } from '../decode/to-neutral.js';
 
 /** What the HTTP handler needs of a batch's results: counts and the first refusal. */
 export interface ResultCounts {

@@ -10,7 +10,7 @@
 // (test/proto-to-neutral.test.ts) holds it to that.
 import { isUtf8 } from 'node:buffer';
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
-import { located, OtlpDecodeError } from './errors.js';
+import { located, OtlpDecodeError } from '../errors.js';
 import { DEFAULT_SPAN_LIMITS, isZero, type SpanLimits } from './to-neutral.js';
 
 // Wire types.

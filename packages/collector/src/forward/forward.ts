@@ -1,6 +1,6 @@
 // Forwards received traces to an OTLP/HTTP backend from the on-disk spool, asynchronously,
 // with retries and exponential backoff. An outage of the backend never blocks the collector.
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { Spool } from './spool.js';
 
 export interface ForwarderOptions {

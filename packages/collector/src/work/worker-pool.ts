@@ -4,9 +4,9 @@
 import { Worker } from 'node:worker_threads';
 import type { AuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { addCounts, processBatch, type BatchInput, type BatchOutcome, type BatchPart } from './process-batch.js';
-import type { SpanLimits } from './to-neutral.js';
+import type { SpanLimits } from '../decode/to-neutral.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 import { AppendJoin } from './append-join.js';
 

@@ -3,7 +3,7 @@
 // (protobuf JSON would read them as base64). Accepted like the reference collector: ids in
 // either case, 64-bit integers as strings or numbers, enums as integers or names, lowerCamelCase
 // or snake_case keys; unknown fields are ignored.
-import { OtlpDecodeError } from './errors.js';
+import { OtlpDecodeError } from '../errors.js';
 import {
   bigIntToInt64,
   type Int64Like,

@@ -3,7 +3,7 @@
 // built only when something is wrong (errors are re-thrown `within` each enclosing field), so
 // the hot path allocates no path strings.
 import type { AttributeValue, NeutralSpan } from '@agentrail/core';
-import { located, OtlpDecodeError } from './errors.js';
+import { located, OtlpDecodeError } from '../errors.js';
 import { bytesToHex, int64ToBigInt, type OtlpAnyValue, type OtlpKeyValue, type OtlpSpan, type OtlpTraceRequest } from './otlp-model.js';
 
 export interface SpanLimits {

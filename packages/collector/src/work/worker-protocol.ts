@@ -1,8 +1,8 @@
 // Messages between the main thread and consume workers.
 import type { AuthenticatedIdentity } from '@agentrail/core';
 import type { BatchOutcome, BatchPart } from './process-batch.js';
-import type { OtlpFormat } from './otlp-response.js';
-import type { SpanLimits } from './to-neutral.js';
+import type { OtlpFormat } from '../decode/otlp-response.js';
+import type { SpanLimits } from '../decode/to-neutral.js';
 
 export interface WorkerInit {
   identity: 'flag' | 'reject';

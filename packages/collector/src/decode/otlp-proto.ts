@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { OtlpDecodeError } from './errors.js';
+import { OtlpDecodeError } from '../errors.js';
 import type { OtlpTraceRequest } from './otlp-model.js';
 
 // From src/ the protos sit beside this file; from dist/ they are read from the shipped src/proto.
 function protoDir(): string {
-  for (const rel of ['./proto/', '../src/proto/']) {
+  for (const rel of ['../proto/', '../../src/proto/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(dir + 'trace_service.proto')) return dir;
   }
