@@ -107,10 +107,12 @@ export function buildProgram(io: CommandIo): Command {
 
   program
     .command('serve')
-    .description('run the OTLP/HTTP audit collector (embedded file ledger; no database, no config needed)')
+    .description('run the OTLP/HTTP and OTLP/gRPC audit collector (embedded file ledger; no database, no config needed)')
     .option('--config <file>', 'YAML or JSON config file')
     .option('--data <dir>', 'data directory (default ./agentrail-data)')
     .option('--port <port>', 'port (default 4318)')
+    .option('--grpc-port <port>', 'OTLP/gRPC port (default 4317)')
+    .option('--no-grpc', 'no OTLP/gRPC listener')
     .option('--host <host>', 'bind address (default 127.0.0.1)')
     .option('--forward <url>', 'forward traces to this OTLP/HTTP endpoint (e.g. Jaeger)')
     .option('--key <file>', 'signer key file (default: created in the data dir on first run)')

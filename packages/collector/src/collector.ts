@@ -5,6 +5,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +14,9 @@ import { createAuditPipeline, type AuditPipeline } from '@agentrail/core';
 import { openFileLedger, type Ledger, type LedgerAppender } from '@agentrail/ledger';
 import { Admission } from './transport/admission.js';
 import { createAuthenticator } from './transport/auth.js';
-import { parseCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './config.js';
+import { grpcListen, parseCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './config.js';
+import { createExportCore, type ExportCore } from './doors/export.js';
+import { bindGrpc, createGrpcServer, shutdownGrpc } from './doors/grpc.js';
 import { CollectorStateError, InsecureBindError } from './errors.js';
 import { Forwarder } from './forward/forward.js';
 import { loadKeyFile, loadOrCreateDataDirKeys } from './keys.js';
@@ -49,8 +52,10 @@ export interface CollectorKeys {
 }
 
 export interface Collector {
-  /** Opens the ledger and listens; resolves with the bound address. */
+  /** Opens the ledger and listens; resolves with the bound (HTTP) address. */
   start(): Promise<CollectorAddress>;
+  /** The OTLP/gRPC listener (`grpc.url` is `host:port`), or null without one or before start. */
+  readonly grpcAddress: CollectorAddress | null;
   /** Stops accepting, finishes in-flight requests, closes the ledger. Safe before start and twice. */
   shutdown(): Promise<void>;
   readonly address: CollectorAddress | null;
@@ -80,6 +85,8 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
 
   let state: State = 'new';
   let server: Server | null = null;
+  let grpcServer: GrpcServer | null = null;
+  let grpcAddress: CollectorAddress | null = null;
   let ledger: Ledger | null = null;
   let pipeline: AuditPipeline | null = options.pipeline ?? null;
   let processor: BatchProcessor | null = null;
@@ -133,23 +140,37 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
   }
 
   async function listen(): Promise<CollectorAddress> {
+    const isReady = (): boolean => state === 'running';
+    // One export core and one authenticator behind both doors.
+    const core: ExportCore = createExportCore({ processor: processor!, admission, metrics, log, forwarder, retryAfterSeconds: config.limits.retryAfterSeconds, isReady });
+    const auth = createAuthenticator(config.auth.credentials);
+    const tls = config.tls ? await Promise.all([readFile(config.tls.cert), readFile(config.tls.key)]).then(([cert, key]) => ({ cert, key })) : null;
+    const g = grpcListen(config);
+    if (g) {
+      // gRPC first, then HTTP; if HTTP fails, start()'s cleanup stops gRPC again.
+      grpcServer = createGrpcServer({ core, auth, metrics, log, maxBodyBytes: config.limits.maxBodyBytes });
+      const port = await bindGrpc(grpcServer, g.host, g.port, tls);
+      const host = g.host.includes(':') ? `[${g.host}]` : g.host;
+      grpcAddress = { url: `${host}:${port}`, host: g.host, port };
+    }
     const handler = createRequestHandler({
-      processor: processor!,
-      auth: createAuthenticator(config.auth.credentials),
-      admission,
+      core,
+      auth,
       metrics,
       log,
-      forwarder,
       limits: config.limits,
-      isReady: () => state === 'running',
+      pace: { timeoutMs: config.limits.bodyTimeoutMs, minBytesPerSecond: config.limits.minBodyBytesPerSecond, graceMs: 5000 },
+      isReady,
     });
-    if (config.tls) {
-      const [cert, key] = await Promise.all([readFile(config.tls.cert), readFile(config.tls.key)]);
-      server = createHttpsServer({ cert, key }, handler);
+    if (tls) {
+      server = createHttpsServer(tls, handler);
     } else {
       server = createHttpServer(handler);
     }
     server.keepAliveTimeout = 30_000;
+    // A client that half-closes (FIN) after its request still gets the answer: without this Node
+    // aborts the request when the socket's read side ends.
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     const srv = server;
     await new Promise<void>((ok, fail) => {
       srv.once('error', fail);
@@ -188,6 +209,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
       dataDir,
       verifierKey: keys?.verifierKey,
       verifierKeyPath: keys?.verifierKeyPath,
+      grpc: grpcAddress?.url,
       forward: forwarder?.url,
       auth: config.auth.credentials.length > 0 ? 'required' : 'none',
     });
@@ -195,6 +217,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
   }
 
   async function release(): Promise<void> {
+    if (grpcServer) await shutdownGrpc(grpcServer, 0);
     await processor?.close().catch((err: unknown) => log.error('stopping consume workers failed', { err }));
     await forwarder?.stop();
     if (!options.pipeline) await pipeline?.shutdown().catch((err: unknown) => log.error('pipeline shutdown failed', { err }));
@@ -208,17 +231,22 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     if (startPromise) await startPromise.catch(() => undefined);
     if (state === 'stopped') return;
     state = 'stopping';
+    const grace = options.shutdownGraceMs ?? 10_000;
+    // gRPC: new calls are refused (UNAVAILABLE to the client), calls in flight finish.
+    const grpcDone = grpcServer ? shutdownGrpc(grpcServer, grace) : Promise.resolve();
     if (server) {
       const srv = server;
       const closed = new Promise<void>((ok) => srv.close(() => ok()));
       srv.closeIdleConnections();
       // In-flight requests finish (their records become durable); idle keep-alive sockets go now.
-      const grace = setTimeout(() => srv.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      const force = setTimeout(() => srv.closeAllConnections(), grace);
       const idle = setInterval(() => srv.closeIdleConnections(), 50);
       await closed;
-      clearTimeout(grace);
+      clearTimeout(force);
       clearInterval(idle);
     }
+    await grpcDone;
+    grpcServer = null;
     await release();
     state = 'stopped';
     log.info('collector stopped', { ledgerSize: ledger?.size });
@@ -240,6 +268,9 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     },
     get address() {
       return address;
+    },
+    get grpcAddress() {
+      return grpcAddress;
     },
     config,
     metrics,

@@ -58,10 +58,19 @@ export const collectorConfigSchema = z.strictObject({
       maxAttributes: z.number().int().positive().default(1024),
       maxValueLength: size.default(1024 * 1024),
       maxDepth: z.number().int().positive().max(64).default(32),
+      /** A request body must arrive within this many ms → 408. */
+      bodyTimeoutMs: z.number().int().positive().max(300_000).default(30_000),
+      /** After the first 5 s, a body arriving slower than this many bytes/s is cut off → 408. */
+      minBodyBytesPerSecond: z.number().int().min(0).default(1024),
       /** Seconds in Retry-After on 429/503. */
       retryAfterSeconds: z.number().int().min(1).max(3600).default(1),
     })
     .prefault({}),
+  /**
+   * OTLP/gRPC listener beside HTTP: `false` for none. Port default 4317, or ephemeral (0) when
+   * the HTTP port is ephemeral, so embedded collectors on port 0 never collide. Host: `host`.
+   */
+  grpc: z.union([z.literal(false), z.strictObject({ port: z.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).optional(), host: z.string().min(1).optional() })]).default({}),
   /** Threads that decode and build records (0: on the main thread). Default: cores - 1 (at least 1, at most 4). */
   workers: z.number().int().min(0).max(64).optional(),
   /** Ledger checkpoint interval (ms); default: the ledger's own. */
@@ -83,6 +92,12 @@ export const collectorConfigSchema = z.strictObject({
     })
     .prefault({}),
 });
+
+/** Where the gRPC listener binds, or null for none. */
+export function grpcListen(config: CollectorConfig): { host: string; port: number } | null {
+  if (config.grpc === false) return null;
+  return { host: config.grpc.host ?? config.host, port: config.grpc.port ?? (config.port === 0 ? 0 : 4317) };
+}
 
 /** A validated configuration with every default filled in. */
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
@@ -108,6 +123,8 @@ export interface CollectorFlags {
   keyFile?: string;
   forward?: string;
   insecure?: boolean;
+  /** OTLP/gRPC port, or false for no gRPC listener (`--no-grpc`). */
+  grpcPort?: number | string | false;
   logLevel?: string;
   logFormat?: string;
 }
@@ -170,6 +187,8 @@ export async function loadCollectorConfig(opts: LoadCollectorConfigOptions = {})
   if (f.keyFile !== undefined) fromFlags.keyFile = resolve(cwd, f.keyFile);
   if (f.forward !== undefined) setPath(fromFlags, 'forward.url', f.forward);
   if (f.insecure !== undefined) fromFlags.insecure = f.insecure;
+  if (f.grpcPort === false) fromFlags.grpc = false;
+  else if (f.grpcPort !== undefined) setPath(fromFlags, 'grpc.port', typeof f.grpcPort === 'string' && /^\d+$/.test(f.grpcPort) ? Number(f.grpcPort) : f.grpcPort);
   if (f.logLevel !== undefined) setPath(fromFlags, 'log.level', f.logLevel);
   if (f.logFormat !== undefined) setPath(fromFlags, 'log.format', f.logFormat);
   merged = deepMerge(merged, fromFlags);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeTraceRequestProto, type OtlpSpan } from '@agentrail/collector';
@@ -167,6 +168,27 @@ test('a batch the backend refuses permanently (4xx) is dropped and counted, not 
     while (!/^agentrail_forward_sent_batches_total 1$/m.test(m));
     assert.match(m, /^agentrail_forward_dropped_spans_total 3$/m);
     assert.match(m, /^# TYPE agentrail_forward_dropped_spans_total counter$/m);
+  } finally {
+    await c.close();
+    await backend.close();
+  }
+});
+
+test('in strict identity mode a rejected (spoofed) span is not forwarded; the accepted ones are', { timeout: 60_000 }, async () => {
+  const backend = await new Backend().listen();
+  const c = await startCollector({
+    identity: 'reject',
+    forward: { url: backend.url },
+    auth: { credentials: [{ id: 'travel-bot', sha256: createHash('sha256').update('t1').digest('hex'), agentIds: ['agent-travel'] }] },
+  });
+  try {
+    const good = await makeAgentSpans(2, { agentId: 'agent-travel' });
+    const bad = await makeAgentSpans(3, { agentId: 'agent-payments' });
+    const r = await post(`${c.url}/v1/traces`, toProtobuf([...good, ...bad]), { ...PB, authorization: 'Bearer t1' });
+    assert.equal(r.status, 200);
+    await backend.received(1);
+    const ids = new Set(backend.spans().map((s) => Buffer.from(s.spanId as Uint8Array).toString('hex')));
+    assert.deepEqual(ids, new Set(good.map((s) => s.spanContext().spanId)));
   } finally {
     await c.close();
     await backend.close();

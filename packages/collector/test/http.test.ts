@@ -8,6 +8,7 @@ import { createAuditPipeline } from '@agentrail/core';
 import { openFileLedger, generateKey } from '@agentrail/ledger';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
+import { gatedLedger } from './fixtures/gate.js';
 import { makeAgentSpans, toJson, toProtobuf } from './fixtures/spans.js';
 import { get, post, readRecords, startCollector, tempDir } from './fixtures/harness.js';
 
@@ -207,11 +208,14 @@ test('strict identity: mismatching spans are refused in partial_success, the res
   }
 });
 
-test('429 with Retry-After when the request limit is reached, and the retry then succeeds', { timeout: 60_000 }, async () => {
-  const c = await startCollector({ limits: { maxInFlightRequests: 1, retryAfterSeconds: 2 } });
+test('429 with Retry-After when the request limit is reached, and the retry then succeeds; a slow body holds no slot', { timeout: 60_000 }, async () => {
+  const dir = await tempDir();
+  const ledger = await openFileLedger(join(dir, 'log'), { signerKey: generateKey('test').signerKey });
+  const gated = gatedLedger(ledger);
+  const c = await startCollector({ limits: { maxInFlightRequests: 1, retryAfterSeconds: 2 } }, { pipeline: createAuditPipeline({ ledger: gated }) }, dir);
   try {
     const body = toProtobuf(await makeAgentSpans(2));
-    // A slow client holds the only request slot: headers sent, body still open.
+    // A slow client (headers sent, body still open) takes no slot: admission is after the body.
     const slow = httpRequest(`${c.url}/v1/traces`, { method: 'POST', headers: { ...PB, 'content-length': String(body.length) } });
     const slowReply = new Promise<number>((resolve, reject) => {
       slow.on('response', (res) => {
@@ -221,20 +225,23 @@ test('429 with Retry-After when the request limit is reached, and the retry then
       slow.on('error', reject);
     });
     slow.write(body.subarray(0, 10));
-    // Wait until the server has admitted it (its request counter is visible in /metrics only via inflight spans,
-    // so poll with a request: the first 429 proves the slot is taken).
-    let r = await post(`${c.url}/v1/traces`, body, PB);
-    while (r.status === 200) r = await post(`${c.url}/v1/traces`, body, PB); // the slow request was not admitted yet
+    // A request whose append waits at the gate holds the only slot.
+    const first = post(`${c.url}/v1/traces`, body, PB);
+    await gated.waiting();
+    const r = await post(`${c.url}/v1/traces`, body, PB);
     assert.equal(r.status, 429);
     assert.equal(r.headers['retry-after'], '2');
     assert.equal(decodeStatusProto(r.body).code, 8);
-    const before = c.collector.ledgerSize;
+    gated.open();
+    assert.equal((await first).status, 200);
     slow.end(body.subarray(10));
     assert.equal(await slowReply, 200);
     assert.equal((await post(`${c.url}/v1/traces`, body, PB)).status, 200);
-    assert.equal(c.collector.ledgerSize, before + 4);
+    assert.equal(ledger.size, 6);
   } finally {
     await c.close();
+    await ledger.close().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

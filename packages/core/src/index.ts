@@ -23,3 +23,5 @@ export { auditRecordSchema } from './schema.js';
 export {
   CanonicalizationError, EvidenceStoreError, InvalidOptionError, InvalidSpanError, PipelineClosedError, RecordDecodeError,
 } from './errors.js';
+export { PipelineError, PushbackError, PIPELINE_ERROR_STATUS, GRPC_STATUS, asPipelineError } from './pipeline-error.js';
+export type { PipelineErrorKind } from './pipeline-error.js';

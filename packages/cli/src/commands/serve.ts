@@ -18,6 +18,10 @@ export interface ServeOptions {
   /** Data directory (default ./agentrail-data). */
   data?: string;
   port?: string | number;
+  /** OTLP/gRPC port (default 4317). */
+  grpcPort?: string | number;
+  /** false (`--no-grpc`): no OTLP/gRPC listener. */
+  grpc?: boolean;
   host?: string;
   /** OTLP/HTTP endpoint to forward traces to. */
   forward?: string;
@@ -40,6 +44,8 @@ export interface ServeIo {
 }
 
 export interface ServeResult extends CollectorAddress {
+  /** The OTLP/gRPC listener as host:port, or null with --no-grpc. */
+  grpcUrl: string | null;
   dataDir: string;
   logDir: string;
   verifierKey: string | null;
@@ -64,6 +70,7 @@ export async function serveCommand(opts: ServeOptions, io: ServeIo = { stdout: p
       flags: {
         ...(opts.host !== undefined ? { host: opts.host } : {}),
         ...(opts.port !== undefined ? { port: opts.port } : {}),
+        ...(opts.grpc === false ? { grpcPort: false as const } : opts.grpcPort !== undefined ? { grpcPort: opts.grpcPort } : {}),
         ...(opts.data !== undefined ? { dataDir: opts.data } : {}),
         ...(opts.key !== undefined ? { keyFile: opts.key } : {}),
         ...(opts.forward !== undefined ? { forward: opts.forward } : {}),
@@ -107,6 +114,7 @@ export async function serveCommand(opts: ServeOptions, io: ServeIo = { stdout: p
     const keys = collector.keys;
     const summary = {
       ...address,
+      grpcUrl: collector.grpcAddress?.url ?? null,
       dataDir: collector.paths.dataDir,
       logDir: collector.paths.logDir,
       verifierKey: keys?.verifierKey ?? null,
@@ -116,6 +124,7 @@ export async function serveCommand(opts: ServeOptions, io: ServeIo = { stdout: p
     if (opts.json) writeJson(io.stdout, summary);
     else {
       writeLine(io.stdout, `agentrail collector listening on ${address.url} (OTLP/HTTP: POST ${address.url}/v1/traces)`);
+      if (summary.grpcUrl) writeLine(io.stdout, `OTLP/gRPC:    ${summary.grpcUrl} (TraceService)`);
       writeLine(io.stdout, `data:         ${summary.dataDir} (ledger in ${summary.logDir})`);
       if (summary.verifierKey) {
         writeLine(io.stdout, `verifier key: ${summary.verifierKeyPath ?? '(no file)'}${summary.keyCreated ? ' (new key created)' : ''}`);

@@ -24,6 +24,14 @@ const root = new protobuf.Root();
 const RequestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const ResponseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 const StatusType = root.lookupType('google.rpc.Status');
+// google.rpc.RetryInfo { google.protobuf.Duration retry_delay = 1 }: the retry hint of a gRPC
+// RESOURCE_EXHAUSTED / UNAVAILABLE answer (https://opentelemetry.io/docs/specs/otlp/#failures).
+const RetryInfoType = protobuf.Root.fromJSON({
+  nested: {
+    RetryInfo: { fields: { retryDelay: { type: 'Duration', id: 1 } } },
+    Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
+  },
+}).lookupType('RetryInfo');
 
 /** Decodes an `ExportTraceServiceRequest`; throws `OtlpDecodeError` on malformed input. */
 export function decodeTraceRequestProto(bytes: Uint8Array): OtlpTraceRequest {
@@ -67,6 +75,23 @@ export function decodeTraceResponseProto(bytes: Uint8Array): { partialSuccess?: 
 /** `google.rpc.Status` — the body of every OTLP/HTTP failure response. */
 export function encodeStatusProto(code: number, message: string): Uint8Array {
   return StatusType.encode({ code, message }).finish();
+}
+
+/** `google.rpc.Status` with a RetryInfo detail when a delay is given: the `grpc-status-details-bin` trailer. */
+export function encodeGrpcStatusDetails(code: number, message: string, retryAfterSeconds?: number): Uint8Array {
+  const details = retryAfterSeconds === undefined
+    ? []
+    : [{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', value: RetryInfoType.encode({ retryDelay: { seconds: retryAfterSeconds, nanos: 0 } }).finish() }];
+  return StatusType.encode({ code, message, details }).finish();
+}
+
+/** The retry delay in seconds a `grpc-status-details-bin` value carries, if any. */
+export function retryDelayOfStatusDetails(bytes: Uint8Array): number | undefined {
+  const m = StatusType.decode(bytes) as unknown as { details?: { typeUrl: string; value: Uint8Array }[] };
+  const d = m.details?.find((x) => x.typeUrl.endsWith('/google.rpc.RetryInfo'));
+  if (!d) return undefined;
+  const r = RetryInfoType.toObject(RetryInfoType.decode(d.value), { longs: Number }) as { retryDelay?: { seconds?: number; nanos?: number } };
+  return (r.retryDelay?.seconds ?? 0) + (r.retryDelay?.nanos ?? 0) / 1e9;
 }
 
 export function decodeStatusProto(bytes: Uint8Array): { code: number; message: string } {

@@ -1,30 +1,25 @@
-// The OTLP/HTTP request handler. Order as in the reference collector: path (404), method (405),
-// auth (401), content type (415), readiness (503), concurrent requests (429), body (415 unknown
-// encoding, 413 over the limit after decompression, 400 corrupt), bytes in flight (429), then
-// decode (400) and consume (durable; 503 if not) on a worker, and the answer in the request's
-// format.
+// The OTLP/HTTP door. Transport only, in the reference collector's order: path (404), method
+// (405), auth (401), content type (415), readiness (503), body (415 unknown encoding, 413 over
+// the limit after decompression, 408 too slow, 400 corrupt); then the shared export core
+// (admission 429, decode 400, durable or 503) and its outcome in the request's format.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Admission } from '../transport/admission.js';
+import { asPipelineError, type PipelineError } from '@agentrail/core';
 import type { Authenticator } from '../transport/auth.js';
-import { readBody } from '../transport/body.js';
-import type { Forwarder } from '../forward/forward.js';
+import { readBody, type BodyPace } from '../transport/body.js';
 import type { Logger } from '../logger.js';
 import type { CollectorMetrics } from '../metrics.js';
-import type { PartialSuccess } from '../decode/otlp-proto.js';
 import { CONTENT_TYPE, formatOf, statusBody, successBody, type OtlpFormat } from '../decode/otlp-response.js';
-import type { SpanLimits } from '../decode/to-neutral.js';
-import type { BatchProcessor } from '../work/worker-pool.js';
+import type { ExportCore } from './export.js';
 
 export const TRACES_PATH = '/v1/traces';
 
 export interface HandlerDeps {
-  processor: BatchProcessor;
+  core: ExportCore;
   auth: Authenticator;
-  admission: Admission;
   metrics: CollectorMetrics;
   log: Logger;
-  forwarder: Forwarder | null;
-  limits: SpanLimits & { maxBodyBytes: number; retryAfterSeconds: number };
+  limits: { maxBodyBytes: number; retryAfterSeconds: number };
+  pace: BodyPace;
   /** false while starting or shutting down: /readyz answers 503. */
   isReady(): boolean;
 }
@@ -58,6 +53,10 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     deps.metrics.requests.inc(1, String(status));
     send(res, status, format, statusBody(format, status, message), headers);
   };
+  const failWith = (err: PipelineError): void => {
+    const retry: Record<string, string> = err.retryable ? { 'retry-after': String(err.retryAfterSeconds ?? deps.limits.retryAfterSeconds) } : {};
+    fail(err.httpStatus, err.kind === 'bug' ? 'internal error; see the collector log' : err.message, retry);
+  };
 
   if (req.method !== 'POST') return drainThen(req, () => fail(405, `method ${req.method} not allowed on ${TRACES_PATH}; use POST`, { allow: 'POST' }));
 
@@ -69,52 +68,20 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     return drainThen(req, () => fail(415, `unsupported Content-Type ${ct}; use application/x-protobuf or application/json`));
   }
 
-  const retry = { 'retry-after': String(deps.limits.retryAfterSeconds) };
   // Readiness is decided on arrival: a request that started before shutdown is finished, not refused.
-  if (!deps.isReady()) return drainThen(req, () => fail(503, 'collector is starting or shutting down; retry later', retry));
-  if (!deps.admission.enterRequest()) return drainThen(req, () => fail(429, 'too many concurrent requests; retry later', retry));
+  const refusal = deps.core.refusal();
+  if (refusal) return drainThen(req, () => failWith(refusal));
+
+  const body = await readBody(req, deps.limits.maxBodyBytes, deps.pace);
+  if (!body.ok) return fail(body.status, body.message, body.status === 413 || body.status === 408 ? { connection: 'close' } : {});
+  let partial;
   try {
-    const body = await readBody(req, deps.limits.maxBodyBytes);
-    if (!body.ok) return fail(body.status, body.message, body.status === 413 ? { connection: 'close' } : {});
-
-    // Taken now: a worker may take over (detach) the body's memory.
-    const size = body.body.byteLength;
-    if (!deps.admission.admitBytes(size)) {
-      return fail(429, `collector is at capacity (${deps.admission.inflightBytes} bytes in flight); retry later`, retry);
-    }
-    let outcome;
-    try {
-      outcome = await deps.processor.process({ body: body.body, format, authenticated: auth.identity });
-    } finally {
-      deps.admission.releaseBytes(size);
-    }
-    if (outcome.kind === 'invalid') return fail(400, outcome.message);
-    if (outcome.kind === 'failed') {
-      deps.log.error('unexpected error processing a request', { reason: outcome.message });
-      return fail(500, 'internal error; see the collector log');
-    }
-    if (outcome.kind === 'unavailable') {
-      // Nothing was acknowledged; the sender keeps the data and retries.
-      deps.log.error('could not make records durable', { reason: outcome.message });
-      return fail(503, 'audit ledger unavailable; retry later', retry);
-    }
-    const { recorded, flagged, skipped, rejected, firstRejection } = outcome.counts;
-    const n = recorded + skipped + rejected;
-    deps.metrics.spansReceived.inc(n);
-    if (recorded) deps.metrics.spansRecorded.inc(recorded);
-    if (flagged) deps.metrics.spansFlagged.inc(flagged);
-    if (skipped) deps.metrics.spansSkipped.inc(skipped);
-    if (rejected) deps.metrics.spansRejected.inc(rejected);
-    if (deps.forwarder && outcome.forward) await deps.forwarder.enqueue(outcome.forward, n);
-
-    const partial: PartialSuccess | null = rejected
-      ? { rejectedSpans: rejected, errorMessage: `${rejected} of ${n} spans rejected; first: ${firstRejection}` }
-      : null;
-    deps.metrics.requests.inc(1, '200');
-    send(res, 200, format, successBody(format, partial));
-  } finally {
-    deps.admission.leaveRequest();
+    partial = await deps.core.export({ signal: 'traces', body: body.body, format, authenticated: auth.identity });
+  } catch (err) {
+    return failWith(asPipelineError(err));
   }
+  deps.metrics.requests.inc(1, '200');
+  send(res, 200, format, successBody(format, partial));
 }
 
 function handleOps(deps: HandlerDeps, path: string, req: IncomingMessage, res: ServerResponse): void {

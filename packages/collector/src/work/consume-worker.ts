@@ -4,7 +4,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createAuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
-import { processBatch, type BatchOutcome } from './process-batch.js';
+import { batchError, processBatch, type BatchOutcome } from './process-batch.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('consume-worker must run in a worker thread');
@@ -97,7 +97,7 @@ function consume(m: Extract<ToWorker, { type: 'consume' }>): void {
       port.postMessage(msg, outcome.kind === 'ok' && outcome.forward ? [outcome.forward.buffer as ArrayBuffer] : []);
     },
     (err: unknown) => {
-      const msg: ToMain = { type: 'done', id: m.id, outcome: { kind: 'failed', message: `${(err as Error).stack ?? String(err)}` } };
+      const msg: ToMain = { type: 'done', id: m.id, outcome: batchError(err) };
       port.postMessage(msg);
     },
   );

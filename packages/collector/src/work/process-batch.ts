@@ -1,7 +1,7 @@
 // One export request's work after its body is read: decode, convert, consume (durable), and
 // for forwarding annotate and re-encode. Runs on the main thread or inside a consume worker.
-import type { AuditPipeline, AuthenticatedIdentity, ConsumeResult, NeutralSpan } from '@agentrail/core';
-import { annotateRecordedSpans } from '../forward/annotate.js';
+import { asPipelineError, PipelineError, type AuditPipeline, type AuthenticatedIdentity, type ConsumeResult, type NeutralSpan } from '@agentrail/core';
+import { annotateRecordedSpans, withoutRejectedSpans } from '../forward/annotate.js';
 import { OtlpDecodeError } from '../errors.js';
 import { decodeTraceRequestJson } from '../decode/otlp-json.js';
 import type { OtlpTraceRequest } from '../decode/otlp-model.js';
@@ -21,15 +21,19 @@ export interface ResultCounts {
   firstRejection: string;
 }
 
+/** A PipelineError as it crosses a worker boundary (PipelineError.fromJSON makes it again). */
+export type BatchError = ReturnType<PipelineError['toJSON']>;
+
 export type BatchOutcome =
   // Counts rather than one result per span: cheaper to pass from a worker to the main thread.
   | { kind: 'ok'; counts: ResultCounts; forward: Uint8Array | null }
-  /** The body is not a valid OTLP request: 400, nothing appended. */
-  | { kind: 'invalid'; message: string }
-  /** The records could not be made durable: 503, the sender retries. */
-  | { kind: 'unavailable'; message: string }
-  /** A bug: 500, logged; retrying the same request would not help. */
-  | { kind: 'failed'; message: string };
+  /** Nothing was acknowledged: invalid input (400), not durable (503), or a bug (500). */
+  | { kind: 'error'; error: BatchError };
+
+export function batchError(err: unknown): BatchOutcome {
+  if (err instanceof OtlpDecodeError) return { kind: 'error', error: new PipelineError('invalid', err.code, err.message).toJSON() };
+  return { kind: 'error', error: asPipelineError(err).toJSON() };
+}
 
 export interface BatchInput {
   body: Uint8Array;
@@ -61,7 +65,7 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
       spans = batch.spans;
     }
   } catch (err) {
-    if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
+    if (err instanceof OtlpDecodeError) return batchError(err);
     throw err;
   }
   if (part) {
@@ -74,16 +78,16 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
   try {
     results = await pipeline.consume(spans, { via: 'collector', authenticated: input.authenticated });
   } catch (err) {
-    // A lazily decoded body may turn out malformed part way: consume appended nothing.
-    if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
-    const e = err as { code?: unknown; message?: unknown };
-    return { kind: 'unavailable', message: `${typeof e.code === 'string' ? e.code + ': ' : ''}${String(e.message ?? err)}` };
+    // A lazily decoded body may turn out malformed part way: consume appended nothing. Anything
+    // else with a code is the ledger failing (unavailable: the sender retries).
+    return batchError(err);
   }
   let fwd: Uint8Array | null = null;
   // (the pool never splits a request when forwarding; request and batch are set then)
   if (forward && request && batch) {
     annotateRecordedSpans(batch.sources, results);
-    fwd = encodeTraceRequestProto(request);
+    // A span the audit refused (e.g. a spoofed agent in strict identity mode) is not passed on.
+    fwd = encodeTraceRequestProto(withoutRejectedSpans(request, batch.sources, results));
   }
   return { kind: 'ok', counts: countResults(results), forward: fwd };
 }

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { AuditPipeline } from '@agentrail/core';
 import type { LedgerAppender } from '@agentrail/ledger';
 import type { Logger } from '../logger.js';
-import { addCounts, processBatch, type BatchInput, type BatchOutcome, type BatchPart } from './process-batch.js';
+import { PipelineError } from '@agentrail/core';
+import { addCounts, batchError, processBatch, type BatchInput, type BatchOutcome, type BatchPart } from './process-batch.js';
 import type { SpanLimits } from '../decode/to-neutral.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 import { AppendJoin } from './append-join.js';
@@ -23,7 +24,7 @@ export function inlineProcessor(pipeline: AuditPipeline, limits: SpanLimits, for
   return {
     process(input, part) {
       const p = processBatch(pipeline, input, limits, forward, part).catch(
-        (err: unknown): BatchOutcome => ({ kind: 'failed', message: (err as Error).stack ?? String(err) }),
+        (err: unknown): BatchOutcome => batchError(err),
       );
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
@@ -33,6 +34,10 @@ export function inlineProcessor(pipeline: AuditPipeline, limits: SpanLimits, for
       await Promise.allSettled([...inflight]);
     },
   };
+}
+
+function unavailable(code: string, message: string): BatchOutcome {
+  return { kind: 'error', error: new PipelineError('unavailable', code, message).toJSON() };
 }
 
 /** Requests smaller than this are not worth splitting across workers. */
@@ -113,7 +118,7 @@ export class WorkerPool implements BatchProcessor {
   }
 
   process(input: BatchInput): Promise<BatchOutcome> {
-    if (this.closing) return Promise.resolve({ kind: 'unavailable', message: 'collector is shutting down' });
+    if (this.closing) return Promise.resolve(unavailable('ERR_SHUTTING_DOWN', 'collector is shutting down'));
     // When every worker is idle, a large request is split across all of them and the main
     // thread (if it is idle too): each decodes the body and consumes its slice, so one request
     // uses every core and its latency is about its CPU time divided by the cores. Busy workers
@@ -166,7 +171,7 @@ export class WorkerPool implements BatchProcessor {
 
   private send(slot: Slot, input: BatchInput, body: Uint8Array, part?: BatchPart, joined?: JoinedPart): Promise<BatchOutcome> {
     // A message to an exited worker would never be answered: the sender retries after a 503.
-    if (slot.exited) return Promise.resolve({ kind: 'unavailable', message: 'consume worker restarting' });
+    if (slot.exited) return Promise.resolve(unavailable('ERR_WORKER_EXITED', 'consume worker restarting'));
     const id = this.nextId++;
     if (joined) this.joined.set(id, joined);
     return new Promise((resolve) => {
@@ -245,7 +250,7 @@ export class WorkerPool implements BatchProcessor {
     worker.on('exit', (code) => {
       slot.exited = true;
       onFail(new Error(`consume worker exited with code ${code} while starting`));
-      for (const resolve of slot.pending.values()) resolve({ kind: 'unavailable', message: 'consume worker exited' });
+      for (const resolve of slot.pending.values()) resolve(unavailable('ERR_WORKER_EXITED', 'consume worker exited'));
       slot.pending.clear();
       slot.computing.clear();
       // One of the first workers that never started would fail again: that is start()'s error.
