@@ -124,3 +124,14 @@ test('parseCollectorConfig accepts sizes as numbers or unit strings', () => {
   assert.equal(parseCollectorConfig({ limits: { maxBodyBytes: '512KB' } }).limits.maxBodyBytes, 512_000);
   assert.equal(parseCollectorConfig({ limits: { maxBodyBytes: '1.5 MiB' } }).limits.maxBodyBytes, 1.5 * 1024 * 1024);
 });
+
+test('gRPC listener: 4317 beside 4318 by default, ephemeral beside an ephemeral HTTP port, off with grpc: false or --no-grpc', async () => {
+  const { grpcListen } = await import('../src/config.js');
+  assert.deepEqual(grpcListen(parseCollectorConfig({})), { host: '127.0.0.1', port: 4317 });
+  assert.deepEqual(grpcListen(parseCollectorConfig({ port: 0 })), { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(grpcListen(parseCollectorConfig({ grpc: { port: 9000, host: '::1' } })), { host: '::1', port: 9000 });
+  assert.equal(grpcListen(parseCollectorConfig({ grpc: false })), null);
+  assert.equal(grpcListen(await loadCollectorConfig({ env: {}, flags: { grpcPort: false } })), null);
+  assert.deepEqual(grpcListen(await loadCollectorConfig({ env: {}, flags: { grpcPort: '5317' } })), { host: '127.0.0.1', port: 5317 });
+  assert.throws(() => parseCollectorConfig({ grpc: { port: 70000 } }), /grpc\.port/);
+});
