@@ -10,8 +10,8 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createAuditPipeline, type AuditPipeline } from '@agentrail/core';
-import { openFileLedger, type Ledger, type LedgerAppender } from '@agentrail/ledger';
+import { createAuditPipeline, openAuditLog, type AuditLog, type AuditPipeline } from '@agentrail/core';
+import type { Ledger, LedgerAppender } from '@agentrail/ledger';
 import { Admission } from './transport/admission.js';
 import { createAuthenticator } from './transport/auth.js';
 import { grpcListen, parseCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './config.js';
@@ -88,6 +88,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
   let grpcServer: GrpcServer | null = null;
   let grpcAddress: CollectorAddress | null = null;
   let ledger: Ledger | null = null;
+  let auditLog: AuditLog | null = null;
   let pipeline: AuditPipeline | null = options.pipeline ?? null;
   let processor: BatchProcessor | null = null;
   let forwarder: Forwarder | null = null;
@@ -110,20 +111,18 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     await mkdir(dataDir, { recursive: true });
     const k = config.keyFile ? await loadKeyFile(resolve(config.keyFile)) : await loadOrCreateDataDirKeys(dataDir, config.keyName);
     keys = { verifierKey: k.verifierKey, verifierKeyPath: k.verifierKeyPath, signerKeyPath: k.signerKeyPath, created: k.created };
-    const opened = await openFileLedger(logDir, {
+    // Appends from every worker and request meet in its appender; the file ledger group-commits them.
+    const log = await openAuditLog({
+      store: { dir: logDir },
       signerKey: k.signerKey,
       ...(config.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: config.checkpointIntervalMs } : {}),
+      identity: config.identity,
+      retryAfterSeconds: config.limits.retryAfterSeconds,
+      onAppend: (seconds) => metrics.appendSeconds.observe(seconds),
     });
-    ledger = opened;
-    // Appends from every worker and request meet here; the file ledger group-commits them.
-    return {
-      async append(entries, appendOptions) {
-        const t0 = performance.now();
-        const r = await opened.append(entries, appendOptions);
-        metrics.appendSeconds.observe((performance.now() - t0) / 1000);
-        return r;
-      },
-    };
+    auditLog = log;
+    ledger = log.ledger;
+    return log.appender;
   }
 
   function makeProcessor(appender: LedgerAppender | null): BatchProcessor {
@@ -131,10 +130,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     if (pipeline) return inlineProcessor(pipeline, spanLimits, forward);
     // One core stays with the main thread (HTTP, ledger appends, fsync); the rest build records.
     const workers = config.workers ?? Math.max(1, Math.min(availableParallelism() - 1, 4));
-    if (workers === 0) {
-      pipeline = createAuditPipeline({ ledger: appender!, identity: config.identity });
-      return inlineProcessor(pipeline, spanLimits, forward);
-    }
+    if (workers === 0) return inlineProcessor(auditLog!.pipeline, spanLimits, forward);
     const helper = (ledger: LedgerAppender): BatchProcessor => inlineProcessor(createAuditPipeline({ ledger, identity: config.identity }), spanLimits, forward);
     return new WorkerPool(workers, { identity: config.identity, limits: spanLimits, forward }, appender!, log, helper);
   }
@@ -220,11 +216,8 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     if (grpcServer) await shutdownGrpc(grpcServer, 0);
     await processor?.close().catch((err: unknown) => log.error('stopping consume workers failed', { err }));
     await forwarder?.stop();
-    if (!options.pipeline) await pipeline?.shutdown().catch((err: unknown) => log.error('pipeline shutdown failed', { err }));
-    if (ledger) {
-      const l = ledger;
-      await l.close().catch((err: unknown) => log.error('ledger close failed', { err }));
-    }
+    // The audit log stops its pipeline, then closes the ledger (final checkpoint).
+    await auditLog?.close().catch((err: unknown) => log.error('audit log close failed', { err }));
   }
 
   async function doShutdown(): Promise<void> {

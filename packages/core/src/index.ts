@@ -25,3 +25,5 @@ export {
 } from './errors.js';
 export { PipelineError, PushbackError, PIPELINE_ERROR_STATUS, GRPC_STATUS, asPipelineError } from './pipeline-error.js';
 export type { PipelineErrorKind } from './pipeline-error.js';
+export { openAuditLog, DEFAULT_PUSHBACK_ENTRIES } from './open-audit-log.js';
+export type { AuditLog, AuditLogOptions } from './open-audit-log.js';

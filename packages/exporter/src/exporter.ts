@@ -5,7 +5,7 @@ import { context, diag, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
-  createAuditPipeline,
+  openAuditLog,
   fromReadableSpan,
   type AuditPipeline,
   type ConsumeResult,
@@ -13,7 +13,7 @@ import {
   type NeutralSpan,
   type RedactionOptions,
 } from '@agentrail/core';
-import { openFileLedger, type Ledger } from '@agentrail/ledger';
+import type { Ledger } from '@agentrail/ledger';
 import { ATTR_AGENTRAIL_RECORD_HASH, ATTR_AGENTRAIL_RECORD_INDEX } from '@agentrail/semconv';
 import { AuditWriteError, ExporterConfigError, ExporterShutdownError, LedgerOpenError } from './errors.js';
 import { gapSpan, type GapReport } from './gap.js';
@@ -243,31 +243,29 @@ export class AuditSpanExporter implements SpanExporter {
 
   async #doOpen(): Promise<OpenState> {
     const o = this.#options;
-    let ledger: Ledger;
-    let ownsLedger = false;
-    if (o.ledger) {
-      ledger = o.ledger;
-    } else {
-      const dir = join(o.dataDir!, 'log');
-      try {
-        const signerKey = typeof o.signerKey === 'function' ? await o.signerKey() : o.signerKey!;
-        ledger = await openFileLedger(dir, {
-          signerKey,
-          ...(o.origin !== undefined ? { origin: o.origin } : {}),
-          ...(o.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: o.checkpointIntervalMs } : {}),
-        });
-      } catch (err) {
-        throw new LedgerOpenError(`could not open the audit ledger in ${dir}: ${toError(err).message}`, { cause: err });
-      }
-      ownsLedger = true;
-    }
-    const pipeline = createAuditPipeline({
-      ledger,
+    const common = {
       ...(o.evidence ? { evidence: o.evidence } : {}),
       ...(o.redaction ? { redaction: o.redaction } : {}),
       ...(o.identity ? { identity: o.identity } : {}),
-    });
-    return { ledger, ownsLedger, pipeline };
+    };
+    if (o.ledger) {
+      const log = await openAuditLog({ store: { ledger: o.ledger }, ...common });
+      return { ledger: log.ledger, ownsLedger: false, pipeline: log.pipeline };
+    }
+    const dir = join(o.dataDir!, 'log');
+    try {
+      const signerKey = typeof o.signerKey === 'function' ? await o.signerKey() : o.signerKey!;
+      const log = await openAuditLog({
+        store: { dir },
+        signerKey,
+        ...(o.origin !== undefined ? { origin: o.origin } : {}),
+        ...(o.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: o.checkpointIntervalMs } : {}),
+        ...common,
+      });
+      return { ledger: log.ledger, ownsLedger: true, pipeline: log.pipeline };
+    } catch (err) {
+      throw new LedgerOpenError(`could not open the audit ledger in ${dir}: ${toError(err).message}`, { cause: err });
+    }
   }
 
   async #export(spans: ReadableSpan[]): Promise<ExportResult> {
