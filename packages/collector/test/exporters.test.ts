@@ -1,15 +1,13 @@
 // The official OpenTelemetry JS exporters as real clients of the collector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { hashToken } from '@agentrail/collector';
-import { verifyLedger } from '@agentrail/ledger';
 import { makeAgentSpans } from './fixtures/spans.js';
-import { readRecords, startCollector } from './fixtures/harness.js';
+import { assertDeliveredAndVerified, startCollector } from './fixtures/harness.js';
 
 function exportOnce(exporter: SpanExporter, spans: Parameters<SpanExporter['export']>[0]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve));
@@ -35,13 +33,7 @@ test('official OTLP exporters (protobuf and JSON, with and without gzip) deliver
         await exporter.shutdown();
       }
     }
-    const records = await readRecords(c.dir);
-    assert.equal(records.length, sent.size);
-    assert.deepEqual(new Set(records.map((r) => r.record.trace.spanId)), sent);
-    assert.ok(records.every((r) => r.record.agent.authenticated?.id === 'bot' && r.record.agent.verified));
-    await c.collector.shutdown();
-    const report = await verifyLedger(join(c.dir, 'log'), { verifierKeys: [c.collector.keys!.verifierKey] });
-    assert.equal(report.size, sent.size);
+    await assertDeliveredAndVerified(c, sent, 'bot');
   } finally {
     await c.close();
   }

@@ -14,7 +14,7 @@ import { generateKey, openFileLedger, verifyLedger } from '@agentrail/ledger';
 import { retryDelayOfStatusDetails } from '../src/decode/otlp-proto.js';
 import { gatedLedger } from './fixtures/gate.js';
 import { makeAgentSpans, toProtobuf } from './fixtures/spans.js';
-import { readRecords, startCollector, tempDir } from './fixtures/harness.js';
+import { assertDeliveredAndVerified, readRecords, startCollector, tempDir } from './fixtures/harness.js';
 
 function exportOnce(exporter: SpanExporter, spans: Parameters<SpanExporter['export']>[0]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve));
@@ -56,14 +56,8 @@ test('the official OTLP/gRPC exporter (plain and gzip, with credentials) deliver
       for (const s of spans) sent.add(s.spanContext().spanId);
       await exporter.shutdown();
     }
-    const records = await readRecords(c.dir);
-    assert.equal(records.length, sent.size);
-    assert.deepEqual(new Set(records.map((r) => r.record.trace.spanId)), sent);
-    assert.ok(records.every((r) => r.record.agent.authenticated?.id === 'bot' && r.record.agent.verified));
     assert.equal(c.collector.metrics.requests.get('grpc_OK'), 2);
-    await c.collector.shutdown();
-    const report = await verifyLedger(join(c.dir, 'log'), { verifierKeys: [c.collector.keys!.verifierKey] });
-    assert.equal(report.size, sent.size);
+    await assertDeliveredAndVerified(c, sent, 'bot');
   } finally {
     await c.close();
   }
