@@ -15,6 +15,7 @@ import type { Ledger, LedgerAppender } from '@agentrail/ledger';
 import { Admission } from './transport/admission.js';
 import { createAuthenticator } from './transport/auth.js';
 import { grpcListen, parseCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './config.js';
+import { redactionOptions } from './redaction-config.js';
 import { createExportCore, type ExportCore } from './doors/export.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './doors/grpc.js';
 import { CollectorStateError, InsecureBindError } from './errors.js';
@@ -117,6 +118,7 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
       signerKey: k.signerKey,
       ...(config.checkpointIntervalMs !== undefined ? { checkpointIntervalMs: config.checkpointIntervalMs } : {}),
       identity: config.identity,
+      redaction: redactionOptions(config.redaction),
       retryAfterSeconds: config.limits.retryAfterSeconds,
       onAppend: (seconds) => metrics.appendSeconds.observe(seconds),
     });
@@ -131,8 +133,8 @@ export function createCollector(input: CollectorConfigInput | CollectorConfig = 
     // One core stays with the main thread (HTTP, ledger appends, fsync); the rest build records.
     const workers = config.workers ?? Math.max(1, Math.min(availableParallelism() - 1, 4));
     if (workers === 0) return inlineProcessor(auditLog!.pipeline, spanLimits, forward);
-    const helper = (ledger: LedgerAppender): BatchProcessor => inlineProcessor(createAuditPipeline({ ledger, identity: config.identity }), spanLimits, forward);
-    return new WorkerPool(workers, { identity: config.identity, limits: spanLimits, forward }, appender!, log, helper);
+    const helper = (ledger: LedgerAppender): BatchProcessor => inlineProcessor(createAuditPipeline({ ledger, identity: config.identity, redaction: redactionOptions(config.redaction) }), spanLimits, forward);
+    return new WorkerPool(workers, { identity: config.identity, redaction: config.redaction, limits: spanLimits, forward }, appender!, log, helper);
   }
 
   async function listen(): Promise<CollectorAddress> {

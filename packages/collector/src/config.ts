@@ -47,6 +47,28 @@ export const collectorConfigSchema = z.strictObject({
   auth: z.strictObject({ credentials: z.array(credentialSchema).default([]) }).prefault({}),
   /** What to do with a span claiming an agent its credential may not speak for. */
   identity: z.enum(['flag', 'reject']).default('flag'),
+  /** Secret redaction of records, evidence, the forward payload and spool (built-in rules always on unless disabled). */
+  redaction: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Extra rules: id (counted in records), a regular expression source and flags (g is added). */
+      patterns: z.array(z.strictObject({
+        id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -'),
+        regex: z.string().min(1).refine(compiles, 'must be a valid regular expression'),
+        flags: z.string().regex(/^[imsu]*$/, 'may only hold i, m, s, u').default(''),
+      })).default([]),
+      /** Found secrets kept as they are: exact texts. */
+      allow: z.array(z.string().min(1)).default([]),
+      /** Found secrets kept as they are: regular expression sources. */
+      allowPatterns: z.array(z.string().min(1).refine(compiles, 'must be a valid regular expression')).default([]),
+      /** Built-in rule ids to turn off. */
+      disableRules: z.array(z.string().min(1)).default([]),
+      /** Attribute names whose values are always replaced. */
+      denyAttributes: z.array(z.string().min(1)).default([]),
+      /** Attribute names not replaced for a credential-like name alone (values still scanned). */
+      allowAttributes: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   limits: z
     .strictObject({
       /** Largest request body after decompression → 413. */
@@ -92,6 +114,15 @@ export const collectorConfigSchema = z.strictObject({
     })
     .prefault({}),
 });
+
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Where the gRPC listener binds, or null for none. */
 export function grpcListen(config: CollectorConfig): { host: string; port: number } | null {

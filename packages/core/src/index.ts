@@ -10,9 +10,11 @@ export { argumentsDigest, commitmentOf, freshSalt, SALT_BYTES } from './commitme
 export { rfc3339Nano } from './time.js';
 export type { AuthenticatedIdentity } from './identity.js';
 export { mayActAs } from './identity.js';
-export { createRedactor, REDACTED } from './redaction.js';
-export type { RedactionOptions, RedactionPattern, Redactor } from './redaction.js';
-export { toAuditRecord } from './to-record.js';
+export { createRedactor, REDACTED, RULE_CREDENTIAL_NAME, RULE_DENIED_ATTRIBUTE } from './redaction.js';
+export type { RedactionCounts, RedactionOptions, RedactionPattern, Redactor } from './redaction.js';
+export { BUILTIN_SECRET_RULES, shannonEntropy } from './redaction-rules.js';
+export type { SecretRule } from './redaction-rules.js';
+export { toAuditRecord, DROPPED_ATTRIBUTES } from './to-record.js';
 export type { EvidenceItem, RecordContext, RecordEvidence, RecordOptions, RecordResult } from './to-record.js';
 export { createFileEvidenceStore } from './evidence.js';
 export type { EvidenceStore } from './evidence.js';

@@ -4,7 +4,7 @@ import { encodeRecordWithHash } from './codec.js';
 import { InvalidOptionError, PipelineClosedError } from './errors.js';
 import type { EvidenceStore } from './evidence.js';
 import type { AuthenticatedIdentity } from './identity.js';
-import { createRedactor, type RedactionOptions } from './redaction.js';
+import { createRedactor, type RedactionOptions, type Redactor } from './redaction.js';
 import type { NeutralSpan } from './span.js';
 import { nowRfc3339 } from './time.js';
 import { toAuditRecord, type RecordEvidence, type RecordOptions } from './to-record.js';
@@ -42,6 +42,8 @@ export interface AuditPipeline {
   /** Stops accepting spans and waits for in-flight ones. Idempotent. Does not close the ledger. */
   shutdown(): Promise<void>;
   readonly stats: Readonly<PipelineStats>;
+  /** The redactor the records are made with; whatever else is stored or sent uses it too. */
+  readonly redactor?: Redactor;
 }
 
 export interface AuditPipelineOptions {
@@ -69,8 +71,9 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
     throw new InvalidOptionError('maxAttributeLength must be an integer of at least 64.');
   }
   const { ledger, evidence } = options;
+  const redactor = createRedactor(options.redaction);
   const recordOptions: RecordOptions = {
-    redaction: createRedactor(options.redaction),
+    redaction: redactor,
     keepEvidence: options.evidence !== undefined,
     ...(options.maxAttributeLength !== undefined ? { maxAttributeLength: options.maxAttributeLength } : {}),
     ...(options.flagUnapprovedHighRisk !== undefined ? { flagUnapprovedHighRisk: options.flagUnapprovedHighRisk } : {}),
@@ -161,5 +164,6 @@ export function createAuditPipeline(options: AuditPipelineOptions): AuditPipelin
     get stats() {
       return { ...stats };
     },
+    redactor,
   };
 }

@@ -59,6 +59,7 @@ export function sealRecord(record: AuditRecord): void {
   Object.freeze(record.trace);
   // redacted and truncated are either the shared empty list or fresh
   Object.freeze(record.redacted);
+  if (record.redactions !== undefined) Object.freeze(record.redactions);
   Object.freeze(record.truncated);
   BuiltRecord.stamp(record);
   Object.freeze(record);
@@ -73,6 +74,12 @@ function strings(xs: readonly string[]): string {
   let s = '[' + quote(xs[0]!);
   for (let i = 1; i < xs.length; i++) s += ',' + quote(xs[i]!);
   return s + ']';
+}
+
+function countsJson(c: Record<string, number>): string {
+  let s = '';
+  for (const id in c) s += (s === '' ? '{' : ',') + quote(id) + ':' + String(c[id]);
+  return s === '' ? '{}' : s + '}';
 }
 
 function commitment(c: PayloadCommitment | null): string {
@@ -266,6 +273,8 @@ function fast(r: AuditRecord): string {
   s += ',"output":' + commitment(r.output);
   s += ',"principal":' + (p === null ? 'null' : principalJson(p));
   s += ',"redacted":' + strings(r.redacted);
+  // rule ids are ours or checked names ([A-Za-z0-9_.-]); the counts are sorted by id when made
+  if (r.redactions !== undefined) s += ',"redactions":' + countsJson(r.redactions);
   s += ',"session":' + (se === null ? 'null' : sessionJson(se));
   s += ',"source":' + sourceJson(r.source);
   s += ',"time":{"end":"' + r.time.end + '","start":"' + r.time.start + '"}';

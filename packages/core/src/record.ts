@@ -84,6 +84,8 @@ export interface AuditRecord {
   flags: string[];
   /** Names of attributes (and `span.name`) whose values were redacted. Never the secret. */
   redacted: string[];
+  /** How many secrets each rule removed (rule id → count); present only when one was. */
+  redactions?: Record<string, number>;
   /** Names of attributes whose values were truncated. */
   truncated: string[];
 }

@@ -11,7 +11,7 @@ import { agentPart, authenticatedPart, FLAG_BIT, flagList, outcomePart, principa
 import { InvalidSpanError } from './errors.js';
 import { mayActAs, type AuthenticatedIdentity } from './identity.js';
 import type { AuditRecord, PayloadCommitment } from './record.js';
-import { createRedactor, isPureRedactor, REDACTED, type RedactionOptions, type Redactor } from './redaction.js';
+import { createRedactor, isPureRedactor, REDACTED, RULE_CREDENTIAL_NAME, uniqueKey, type RedactionCounts, type RedactionOptions, type Redactor } from './redaction.js';
 import type { NeutralSpan } from './span.js';
 import { nowRfc3339, rfc3339Nano } from './time.js';
 
@@ -26,8 +26,12 @@ export interface RecordContext {
 export interface RecordOptions {
   /** Compiled redactor or options for one; default: built-in rules on. */
   redaction?: Redactor | RedactionOptions;
-  /** Longer string attribute values are cut to this many UTF-16 units and flagged. Default 4096. */
+  /** Longer string attribute values are cut to this many UTF-16 units (after redaction) and flagged. Default 4096. */
   maxAttributeLength?: number;
+  /** Longer attribute names are cut to this many UTF-16 units (after redaction) and flagged. Default 256. */
+  maxAttributeKeyLength?: number;
+  /** Attributes kept per record (payloads not counted); the rest are dropped and flagged. Default 256. */
+  maxAttributes?: number;
   /** Flag high-risk actions that were allowed to run without an approval (`approval_missing`). Default true. */
   flagUnapprovedHighRisk?: boolean;
   /** Default true. False: salts are dropped at once and `evidence` is null (no retention). */
@@ -58,26 +62,30 @@ export interface RecordResult {
 // Records are frozen: the usual empty lists can be one shared frozen array.
 const NONE = Object.freeze([]) as unknown as string[];
 const DEFAULT_MAX_LENGTH = 4096;
+const DEFAULT_MAX_KEY_LENGTH = 256;
+const DEFAULT_MAX_ATTRIBUTES = 256;
+/** Entry of `truncated` when attributes beyond maxAttributes were dropped. */
+export const DROPPED_ATTRIBUTES = '(attributes beyond the limit)';
 // Resource attributes the record uses (service, agent identity): copied, bounded and redacted.
 // One lookup site per name: a loop over a name list would share one megamorphic lookup site.
-function resourceView(r: Record<string, AttributeValue>, redactor: Redactor, max: number, state: { truncated: boolean }): Record<string, AttributeValue> {
+function resourceView(r: Record<string, AttributeValue>, redactor: Redactor, max: number, state: { truncated: boolean }, counts: RedactionCounts): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   let v = r[ATTR_SERVICE_NAME];
-  if (v !== undefined) out[ATTR_SERVICE_NAME] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_SERVICE_NAME] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_SERVICE_INSTANCE_ID];
-  if (v !== undefined) out[ATTR_SERVICE_INSTANCE_ID] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_SERVICE_INSTANCE_ID] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_AGENTRAIL_AGENT_ID];
-  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_ID] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_ID] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_AGENTRAIL_AGENT_NAME];
-  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_NAME] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_NAME] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_AGENTRAIL_AGENT_VERSION];
-  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_VERSION] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_VERSION] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_GEN_AI_AGENT_ID];
-  if (v !== undefined) out[ATTR_GEN_AI_AGENT_ID] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_ID] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_GEN_AI_AGENT_NAME];
-  if (v !== undefined) out[ATTR_GEN_AI_AGENT_NAME] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_NAME] = bound(redactor.redactValue(v, counts), max, state);
   v = r[ATTR_GEN_AI_AGENT_VERSION];
-  if (v !== undefined) out[ATTR_GEN_AI_AGENT_VERSION] = redactor.redactValue(bound(v, max, state));
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_VERSION] = bound(redactor.redactValue(v, counts), max, state);
   return out;
 }
 
@@ -132,15 +140,65 @@ interface KeyPlan {
   /** With a pure redactor: the last string value at each position and what it redacted to. */
   lastIn: (string | undefined)[];
   lastOut: (string | undefined)[];
+  /** With a pure redactor: each name as stored (redacted, cut; null past maxAttributes) and what redacting it removed. */
+  outKeys: readonly (string | null)[] | null;
+  keyCounts: RedactionCounts | null;
+  keyTruncated: readonly string[];
+  maxKeyLength: number;
+  maxAttributes: number;
 }
 
-let lastPlan: KeyPlan = { keys: [], roles: [], denies: null, redactString: null, denied: [], lastIn: [], lastOut: [] };
+let lastPlan: KeyPlan = { keys: [], roles: [], denies: null, redactString: null, denied: [], lastIn: [], lastOut: [], outKeys: null, keyCounts: null, keyTruncated: [], maxKeyLength: 0, maxAttributes: 0 };
 
-function keyPlan(keys: readonly string[], redactor: Redactor): KeyPlan {
+interface StoredKeys {
+  outKeys: (string | null)[];
+  counts: RedactionCounts | null;
+  truncated: string[];
+}
+
+// The names attributes are stored under: redacted first, then cut; past maxAttributes none.
+function storedKeys(keys: readonly string[], roles: readonly (PayloadRole | null)[], redactor: Redactor, maxKeyLength: number, maxAttributes: number): StoredKeys {
+  const outKeys: (string | null)[] = new Array<string | null>(keys.length);
+  const taken: Record<string, true> = Object.create(null) as Record<string, true>;
+  const counts: RedactionCounts = {};
+  const truncated: string[] = [];
+  let kept = 0;
+  let any = false;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (roles[k] !== null) {
+      outKeys[k] = key;
+      continue;
+    }
+    if (kept >= maxAttributes) {
+      outKeys[k] = null;
+      continue;
+    }
+    kept++;
+    let out = redactor.redactString(key, counts);
+    if (out.length > maxKeyLength) {
+      let end = maxKeyLength;
+      const c = out.charCodeAt(end - 1);
+      if (c >= 0xd800 && c <= 0xdbff) end--;
+      out = out.slice(0, end);
+      truncated.push(out);
+    }
+    if (out !== key) {
+      any = true;
+      out = uniqueKey(taken, out);
+    }
+    taken[out] = true;
+    outKeys[k] = out;
+  }
+  if (kept < keys.length - roles.filter((r) => r !== null).length) truncated.push(DROPPED_ATTRIBUTES);
+  return { outKeys, counts: Object.keys(counts).length > 0 ? counts : null, truncated: any || truncated.length > 0 ? truncated : [] };
+}
+
+function keyPlan(keys: readonly string[], redactor: Redactor, maxKeyLength: number, maxAttributes: number): KeyPlan {
   const l = lastPlan;
   // A remembered plan serves only the redactor it was made with: a caller's redactor may pair
   // the built-in denies with its own redactString.
-  if (keys.length === l.keys.length && (l.denies === null || (l.denies === redactor.denies && l.redactString === redactor.redactString))) {
+  if (keys.length === l.keys.length && l.maxKeyLength === maxKeyLength && l.maxAttributes === maxAttributes && (l.denies === null || (l.denies === redactor.denies && l.redactString === redactor.redactString))) {
     let same = true;
     for (let i = 0; i < keys.length && same; i++) same = keys[i] === l.keys[i];
     if (same) {
@@ -151,7 +209,12 @@ function keyPlan(keys: readonly string[], redactor: Redactor): KeyPlan {
   const roles = keys.map((k) => payloadRole(k));
   const pure = isPureRedactor(redactor);
   const denied = pure ? keys.map((k, i) => roles[i] === null && redactor.denies(k)) : [];
-  lastPlan = { keys, roles, denies: pure ? redactor.denies : null, redactString: pure ? redactor.redactString : null, denied, lastIn: new Array<string | undefined>(keys.length), lastOut: new Array<string | undefined>(keys.length) };
+  const stored = pure ? storedKeys(keys, roles, redactor, maxKeyLength, maxAttributes) : null;
+  lastPlan = {
+    keys, roles, denies: pure ? redactor.denies : null, redactString: pure ? redactor.redactString : null, denied,
+    lastIn: new Array<string | undefined>(keys.length), lastOut: new Array<string | undefined>(keys.length),
+    outKeys: stored?.outKeys ?? null, keyCounts: stored?.counts ?? null, keyTruncated: stored?.truncated ?? [], maxKeyLength, maxAttributes,
+  };
   return lastPlan;
 }
 
@@ -201,12 +264,20 @@ function bound(v: AttributeValue, max: number, state: { truncated: boolean }): A
   return out ?? v;
 }
 
+function sortedCounts(c: RedactionCounts): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id of Object.keys(c).sort()) out[id] = c[id]!;
+  return out;
+}
+
 function payloadText(v: AttributeValue): string {
   // non-string payloads: their canonical JSON, with non-finite numbers and bigints as strings
   return typeof v === 'string' ? v : canonicalize(bound(v, Number.POSITIVE_INFINITY, { truncated: false }));
 }
 
-function commit(field: 'input' | 'output', keys: string[], attrs: Record<string, AttributeValue>, items: EvidenceItem[] | null): PayloadCommitment | null {
+// Payloads are committed to, and kept as evidence, with their secrets removed: neither the
+// evidence store nor anyone holding a salt learns them.
+function commit(field: 'input' | 'output', keys: string[], attrs: Record<string, AttributeValue>, items: EvidenceItem[] | null, redactor: Redactor, counts: RedactionCounts, redacted: string[]): PayloadCommitment | null {
   if (keys.length === 0) return null;
   let text: string;
   if (keys.length === 1) {
@@ -216,6 +287,11 @@ function commit(field: 'input' | 'output', keys: string[], attrs: Record<string,
     const obj: Record<string, AttributeValue> = {};
     for (const k of keys) obj[k] = attrs[k]!;
     text = payloadText(obj);
+  }
+  const clean = redactor.redactString(text, counts);
+  if (clean !== text) {
+    for (const k of keys) redacted.push(k);
+    text = clean;
   }
   const { committed, salt } = commitWithFreshSalt(text, items !== null);
   if (items !== null) items.push({ field, commitment: committed.commitment, salt: salt!, payload: text });
@@ -231,20 +307,44 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   checkIds(span);
   const redactor = resolveRedactor(options.redaction);
   const max = options.maxAttributeLength ?? DEFAULT_MAX_LENGTH;
+  const maxKeyLength = options.maxAttributeKeyLength ?? DEFAULT_MAX_KEY_LENGTH;
+  const maxAttributes = options.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
   const redacted: string[] = [];
   const truncated: string[] = [];
   const inputKeys: string[] = [];
   const outputKeys: string[] = [];
   const state = { truncated: false };
+  // removals by rule id; most spans have none, so the object is made on the first one
+  let counts: RedactionCounts | null = null;
+  const scratch: RedactionCounts = {};
+  const take = (): void => {
+    for (const id in scratch) {
+      counts ??= {};
+      counts[id] = (counts[id] ?? 0) + scratch[id]!;
+      delete scratch[id];
+    }
+  };
 
-  // 1. One pass over attributes: payloads aside (raw), everything else bounded and redacted.
+  // 1. One pass over attributes: payloads aside (raw), everything else redacted, then bounded
+  // (a secret that straddles the cut is found whole). Names are redacted and bounded too.
   // The span's own object serves as the view until a value changes (copy on first write).
   const src = span.attributes;
   let view: Record<string, AttributeValue> = src;
   const keys = Object.keys(src);
   // payload roles by position, so step 6 needs no search for them
-  const plan = keyPlan(keys, redactor);
+  const plan = keyPlan(keys, redactor, maxKeyLength, maxAttributes);
   const roles = plan.roles;
+  let outKeys: readonly (string | null)[] | null = plan.outKeys;
+  if (outKeys === null) {
+    const stored = storedKeys(keys, roles, redactor, maxKeyLength, maxAttributes);
+    outKeys = stored.outKeys;
+    if (stored.counts !== null) Object.assign(scratch, stored.counts);
+    for (const t of stored.truncated) truncated.push(t);
+  } else {
+    if (plan.keyCounts !== null) Object.assign(scratch, plan.keyCounts);
+    for (const t of plan.keyTruncated) truncated.push(t);
+  }
+  take();
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     const raw = src[key]!;
@@ -253,37 +353,60 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
       (role === 'input' ? inputKeys : outputKeys).push(key);
       continue;
     }
-    state.truncated = false;
-    let v = bound(raw, max, state);
-    if (state.truncated) truncated.push(key);
-    if (plan.denies !== null ? plan.denied[k] : redactor.denies(key)) {
+    const outKey = outKeys[k]!;
+    if (outKey === null) {
+      // past maxAttributes: neither stored nor read by the conventions
+      if (view === src) view = { ...src };
+      delete view[key];
+      continue;
+    }
+    if (outKey !== key) redacted.push(outKey);
+    let v: AttributeValue = raw;
+    const deny = raw !== '' && raw !== REDACTED && raw !== null && typeof raw !== 'number' && typeof raw !== 'boolean' && (plan.denies !== null ? plan.denied[k] : redactor.denies(key));
+    if (deny) {
       v = REDACTED;
-      redacted.push(key);
+      if (outKey === key) redacted.push(outKey);
+      const rule = redactor.denyRule?.(key) ?? RULE_CREDENTIAL_NAME;
+      counts ??= {};
+      counts[rule] = (counts[rule] ?? 0) + 1;
     } else if (plan.denies !== null && typeof v === 'string') {
       // Values repeat at the same position from span to span: with a pure redactor, a string
       // equal to the last one there redacts the same way, without running the pre-filter again.
       let r: string;
-      if (v === plan.lastIn[k]) r = plan.lastOut[k]!;
+      if (v === plan.lastIn[k] && plan.lastOut[k] === v) r = v;
       else {
-        r = redactor.redactString(v);
+        r = redactor.redactString(v, scratch);
         plan.lastIn[k] = v;
         plan.lastOut[k] = r;
       }
-      if (r !== v) redacted.push(key);
+      if (r !== v) {
+        if (outKey === key) redacted.push(outKey);
+        take();
+      }
       v = r;
     } else {
-      const r = redactor.redactValue(v);
-      if (r !== v) redacted.push(key);
+      const r = redactor.redactValue(v, scratch);
+      if (!Object.is(r, v)) {
+        if (outKey === key) redacted.push(outKey);
+        take();
+      }
       v = r;
     }
+    state.truncated = false;
+    v = bound(v, max, state);
+    if (state.truncated) truncated.push(outKey);
     if (v !== raw) {
       if (view === src) view = { ...src };
       view[key] = v;
     }
   }
-  const resource = resourceView(span.resource, redactor, max, state);
-  const name = redactor.redactString(span.name);
-  if (name !== span.name) redacted.push('span.name');
+  const resource = resourceView(span.resource, redactor, max, state, scratch);
+  take();
+  const name = redactor.redactString(span.name, scratch);
+  if (name !== span.name) {
+    redacted.push('span.name');
+    take();
+  }
 
   // 2. Conventions → one AgentAction.
   const action = normalizeSpan({ name, kind: span.kind, attributes: view, resource, status: span.status });
@@ -291,8 +414,9 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
 
   // 3. Commitments.
   const items: EvidenceItem[] | null = options.keepEvidence === false ? null : [];
-  const input = commit('input', inputKeys, src, items);
-  const output = commit('output', outputKeys, src, items);
+  const input = commit('input', inputKeys, src, items, redactor, scratch, redacted);
+  const output = commit('output', outputKeys, src, items, redactor, scratch, redacted);
+  take();
 
   // 4. Identity.
   let flags = 0;
@@ -320,7 +444,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
     const args = src[action.toolArgumentsKey];
     if (args !== undefined && argumentsDigest(args) !== approval.argsDigest) flags |= FLAG_BIT.approval_mismatch;
   }
-  if (redacted.length > 0) flags |= FLAG_BIT.secret_redacted;
+  if (counts !== null || redacted.length > 0) flags |= FLAG_BIT.secret_redacted;
   if (input !== null || output !== null) flags |= FLAG_BIT.payload_committed;
   if (truncated.length > 0) flags |= FLAG_BIT.attributes_truncated;
 
@@ -329,10 +453,11 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
   const attributes: Record<string, AttributeValue> = {};
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
-    if (roles[k] !== null || consumed.includes(key)) continue;
+    const outKey = outKeys[k]!;
+    if (roles[k] !== null || outKey === null || consumed.includes(key)) continue;
     // an attribute named __proto__ is data like any other, not the object's prototype
-    if (key === '__proto__') Object.defineProperty(attributes, key, { value: view[key], enumerable: true, writable: true, configurable: true });
-    else attributes[key] = view[key]!;
+    if (outKey === '__proto__') Object.defineProperty(attributes, outKey, { value: view[key], enumerable: true, writable: true, configurable: true });
+    else attributes[outKey] = view[key]!;
   }
 
   const id = randomHexFromPool(16);
@@ -365,6 +490,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
     output,
     principal: principalPart(action.principal),
     redacted: redacted.length === 0 ? NONE : redacted,
+    ...(counts !== null ? { redactions: sortedCounts(counts) } : {}),
     session: sessionPart(action.session),
     source: sourcePart(action.convention, action.conventions, ctx.receivedAt ?? nowRfc3339(), ctx.via),
     time: { end: rfc3339Nano(span.endTimeUnixNano), start: rfc3339Nano(span.startTimeUnixNano) },

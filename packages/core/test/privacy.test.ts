@@ -66,8 +66,14 @@ test('seeded secrets never appear anywhere in the ledger\'s bytes', async () => 
     assert.deepEqual(new Set(record.redacted), new Set([
       'config.openai', 'config.legacy', 'config.anthropic', 'config.aws', 'config.github', 'config.pat', 'config.slack',
       'config.google', 'config.stripe', 'http.request.header.x-trace', 'url.full', 'auth.token_blob', 'tls.key',
-      'db.password', 'internal.ref', 'span.name',
+      'db.password', 'internal.ref', 'span.name', 'gen_ai.tool.call.arguments',
     ]));
+    // what was removed, counted by rule id; the payload's key counts too (it is committed redacted)
+    assert.deepEqual(record.redactions, {
+      acme_token: 1, anthropic_key: 1, aws_access_key: 1, bearer_token: 1, credential_name: 2, github_token: 3, google_api_key: 1,
+      openai_key: 3, private_key: 1, slack_token: 1, stripe_key: 1, url_password: 1,
+    });
+    assert.deepEqual(Object.keys(record.redactions!), Object.keys(record.redactions!).sort(), 'rule ids in canonical order');
     assert.equal(record.attributes['url.full'], 'postgres://deploy:[REDACTED:url_password]@db.internal:5432/app', 'the URL keeps its user');
     assert.equal(record.attributes['db.password'], '[REDACTED]');
     assert.deepEqual(record.attributes['config.github'], ['[REDACTED:github_token]', 'ok']);
@@ -117,10 +123,10 @@ test('consecutive spans with the same attribute names each get their own redacto
 });
 
 test('a caller\'s redactor that keeps the built-in denies but redacts values its own way is always asked', async () => {
-  const note = 'card 4111 1111 1111 1111';
+  const note = 'order ref 4111-xx';
   const spans = await Promise.all([0, 1, 2].map((i) => neutralSpan(`op ${i}`, { 'agentrail.agent.id': 'a', 'customer.note': note })));
   const base = createRedactor();
-  const card = (v: string): string => (v.includes('4111') ? '[CARD]' : base.redactString(v));
+  const card = (v: string): string => (v.includes('4111-xx') ? '[CARD]' : base.redactString(v));
   const strict = { ...base, redactString: card, redactValue: (v: AttributeValue) => (typeof v === 'string' ? card(v) : base.redactValue(v)) };
   const noteOf = (i: number, redaction: typeof base) => toAuditRecord(spans[i]!, { via: 'exporter' }, { redaction })!.record.attributes['customer.note'];
   assert.equal(noteOf(0, base), note, 'the built-in rules leave it');

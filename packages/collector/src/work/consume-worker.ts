@@ -3,6 +3,7 @@
 // which owns the one file ledger, so concurrent workers still share one group commit.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createAuditPipeline } from '@agentrail/core';
+import { redactionOptions } from '../redaction-config.js';
 import type { LedgerAppender } from '@agentrail/ledger';
 import { batchError, processBatch, type BatchOutcome } from './process-batch.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -44,7 +45,7 @@ const ledger: LedgerAppender = {
   },
 };
 
-const pipeline = createAuditPipeline({ ledger, identity: init.identity });
+const pipeline = createAuditPipeline({ ledger, identity: init.identity, ...(init.redaction ? { redaction: redactionOptions(init.redaction) } : {}) });
 
 // Requests are queued here and built one per turn of the event loop, while acknowledgements of
 // appends are handled as soon as they arrive. Handled in arrival order on the one port, the

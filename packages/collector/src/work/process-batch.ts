@@ -1,7 +1,8 @@
 // One export request's work after its body is read: decode, convert, consume (durable), and
 // for forwarding annotate and re-encode. Runs on the main thread or inside a consume worker.
-import { asPipelineError, PipelineError, type AuditPipeline, type AuthenticatedIdentity, type ConsumeResult, type NeutralSpan } from '@agentrail/core';
+import { asPipelineError, createRedactor, PipelineError, type AuditPipeline, type AuthenticatedIdentity, type ConsumeResult, type NeutralSpan, type Redactor } from '@agentrail/core';
 import { annotateRecordedSpans, withoutRejectedSpans } from '../forward/annotate.js';
+import { redactTraceRequest } from '../forward/redact-request.js';
 import { OtlpDecodeError } from '../errors.js';
 import { decodeTraceRequestJson } from '../decode/otlp-json.js';
 import type { OtlpTraceRequest } from '../decode/otlp-model.js';
@@ -47,6 +48,9 @@ export interface BatchPart {
   of: number;
 }
 
+// for an embedded pipeline that does not say which redactor it uses: the built-in rules
+let fallbackRedactor: Redactor | undefined;
+
 export async function processBatch(pipeline: AuditPipeline, input: BatchInput, limits: SpanLimits, forward: boolean, part?: BatchPart): Promise<BatchOutcome> {
   let request: OtlpTraceRequest | null = null;
   let batch: NeutralBatch | null = null;
@@ -86,8 +90,10 @@ export async function processBatch(pipeline: AuditPipeline, input: BatchInput, l
   // (the pool never splits a request when forwarding; request and batch are set then)
   if (forward && request && batch) {
     annotateRecordedSpans(batch.sources, results);
-    // A span the audit refused (e.g. a spoofed agent in strict identity mode) is not passed on.
-    fwd = encodeTraceRequestProto(withoutRejectedSpans(request, batch.sources, results));
+    // A span the audit refused (e.g. a spoofed agent in strict identity mode) is not passed on;
+    // what is passed on (and spooled) has its secrets removed like the records.
+    const kept = withoutRejectedSpans(request, batch.sources, results);
+    fwd = encodeTraceRequestProto(redactTraceRequest(kept, pipeline.redactor ?? (fallbackRedactor ??= createRedactor())));
   }
   return { kind: 'ok', counts: countResults(results), forward: fwd };
 }

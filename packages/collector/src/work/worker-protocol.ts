@@ -3,9 +3,12 @@ import type { AuthenticatedIdentity } from '@agentrail/core';
 import type { BatchOutcome, BatchPart } from './process-batch.js';
 import type { OtlpFormat } from '../decode/otlp-response.js';
 import type { SpanLimits } from '../decode/to-neutral.js';
+import type { CollectorConfig } from '../config.js';
 
 export interface WorkerInit {
   identity: 'flag' | 'reject';
+  /** The collector config's redaction section (plain data; compiled in the worker). */
+  redaction?: CollectorConfig['redaction'];
   limits: SpanLimits;
   forward: boolean;
 }
