@@ -73,6 +73,8 @@ function isHighEntropy(s: string): boolean {
 
 // Not the marker of an earlier rule: "(?!\[REDACTED)" after a kept prefix.
 const NOT_MARKER = '(?!\\[REDACTED)';
+// An optional quote after a key name, escaped when the text is JSON inside a JSON string.
+const QUOTE = `(?:\\\\?["'])?`;
 const CI = (word: string): string => [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
 
 const PASSWORD_WORD = `(?:${CI('password')}|${CI('passwd')}|${CI('passphrase')}|${CI('pwd')})`;
@@ -89,7 +91,7 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
   { id: 'aws_access_key', hint: 'AKIA|ASIA|ABIA|ACCA|A3T', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b/g },
   {
     id: 'aws_secret_key', hint: '[aA][wW][sS]',
-    pattern: new RegExp(`(${CI('aws')}[A-Za-z0-9_.-]{0,30}${CI('secret')}[A-Za-z0-9_.-]{0,30}["']?\\s*[:=]\\s*["']?)${NOT_MARKER}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`, 'g'),
+    pattern: new RegExp(`(${CI('aws')}[A-Za-z0-9_.-]{0,30}${CI('secret')}[A-Za-z0-9_.-]{0,30}${QUOTE}\\s*[:=]\\s*(?:${QUOTE})?)${NOT_MARKER}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`, 'g'),
   },
   { id: 'github_token', hint: 'gh[pousr]_|github_pat_', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})/g },
   { id: 'gitlab_token', hint: 'gl(?:pat|dt|rt|ptt|soat|cbt|ft|imt|agent)-', pattern: /\bgl(?:pat|dt|rt|ptt|soat|cbt|ft|imt|agent)-[A-Za-z0-9_-]{20,}/g },
@@ -135,13 +137,14 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
   // Password=..., PWD=... (ODBC / ADO.NET / JDBC / env), "password": "..." (JSON, YAML)
   {
     id: 'password_assignment', hint: '[pP][aA][sS][sS]|[pP][wW][dD]',
-    pattern: new RegExp(`(\\b${PASSWORD_WORD}["']?\\s*[:=]\\s*)${NOT_MARKER}("[^"\\n]*"|'[^'\\n]*'|\\{[^}\\n]*\\}|[^;\\s&"'<>,}]+)`, 'g'),
+    // the value may be quoted, or quoted inside JSON that is itself a string (\"...\")
+    pattern: new RegExp(`(\\b${PASSWORD_WORD}${QUOTE}\\s*[:=]\\s*(?:${QUOTE})?)${NOT_MARKER}(?:(?<=\\\\")(?:[^"\\\\\\n]|\\\\[^"])+|(?<=")[^"\\n]+|(?<=')[^'\\n]+|\\{[^}\\n]*\\}|[^\\s"'\\\\;&<>,}]+)`, 'g'),
   },
   { id: 'card_number', hint: '\\d{4}[ -]?\\d{4}', pattern: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d.])/g, validate: isCardNumber },
   // a high-entropy token right after a secret-like key name: "client_secret: 8f3c..."
   {
     id: 'secret_assignment', hint: '[sS][eE][cC][rR][eE][tT]|[tT][oO][kK][eE][nN]|[kK][eE][yY]|[cC][rR][eE][dD]',
-    pattern: new RegExp(`(${SECRET_WORD}[A-Za-z0-9_.-]{0,20}["']?\\s*[:=]\\s*["']?)${NOT_MARKER}([A-Za-z0-9+/_.~=-]{16,})`, 'g'),
+    pattern: new RegExp(`(${SECRET_WORD}[A-Za-z0-9_.-]{0,20}${QUOTE}\\s*[:=]\\s*(?:${QUOTE})?)${NOT_MARKER}([A-Za-z0-9+/_.~=-]{16,})`, 'g'),
     validate: isHighEntropy,
   },
 ];

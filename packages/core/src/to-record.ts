@@ -68,24 +68,29 @@ const DEFAULT_MAX_ATTRIBUTES = 256;
 export const DROPPED_ATTRIBUTES = '(attributes beyond the limit)';
 // Resource attributes the record uses (service, agent identity): copied, bounded and redacted.
 // One lookup site per name: a loop over a name list would share one megamorphic lookup site.
-function resourceView(r: Record<string, AttributeValue>, redactor: Redactor, max: number, state: { truncated: boolean }, counts: RedactionCounts): Record<string, AttributeValue> {
+function resourceView(r: Record<string, AttributeValue>, redactor: Redactor, max: number, state: { truncated: boolean }, counts: RedactionCounts, redacted: string[]): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
+  const clean = (key: string, v: AttributeValue): AttributeValue => {
+    const c = redactor.redactValue(v, counts);
+    if (!Object.is(c, v)) redacted.push(`resource.${key}`);
+    return bound(c, max, state);
+  };
   let v = r[ATTR_SERVICE_NAME];
-  if (v !== undefined) out[ATTR_SERVICE_NAME] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_SERVICE_NAME] = clean(ATTR_SERVICE_NAME, v);
   v = r[ATTR_SERVICE_INSTANCE_ID];
-  if (v !== undefined) out[ATTR_SERVICE_INSTANCE_ID] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_SERVICE_INSTANCE_ID] = clean(ATTR_SERVICE_INSTANCE_ID, v);
   v = r[ATTR_AGENTRAIL_AGENT_ID];
-  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_ID] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_ID] = clean(ATTR_AGENTRAIL_AGENT_ID, v);
   v = r[ATTR_AGENTRAIL_AGENT_NAME];
-  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_NAME] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_NAME] = clean(ATTR_AGENTRAIL_AGENT_NAME, v);
   v = r[ATTR_AGENTRAIL_AGENT_VERSION];
-  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_VERSION] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_AGENTRAIL_AGENT_VERSION] = clean(ATTR_AGENTRAIL_AGENT_VERSION, v);
   v = r[ATTR_GEN_AI_AGENT_ID];
-  if (v !== undefined) out[ATTR_GEN_AI_AGENT_ID] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_ID] = clean(ATTR_GEN_AI_AGENT_ID, v);
   v = r[ATTR_GEN_AI_AGENT_NAME];
-  if (v !== undefined) out[ATTR_GEN_AI_AGENT_NAME] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_NAME] = clean(ATTR_GEN_AI_AGENT_NAME, v);
   v = r[ATTR_GEN_AI_AGENT_VERSION];
-  if (v !== undefined) out[ATTR_GEN_AI_AGENT_VERSION] = bound(redactor.redactValue(v, counts), max, state);
+  if (v !== undefined) out[ATTR_GEN_AI_AGENT_VERSION] = clean(ATTR_GEN_AI_AGENT_VERSION, v);
   return out;
 }
 
@@ -400,7 +405,7 @@ export function toAuditRecord(span: NeutralSpan, ctx: RecordContext, options: Re
       view[key] = v;
     }
   }
-  const resource = resourceView(span.resource, redactor, max, state, scratch);
+  const resource = resourceView(span.resource, redactor, max, state, scratch, redacted);
   take();
   const name = redactor.redactString(span.name, scratch);
   if (name !== span.name) {

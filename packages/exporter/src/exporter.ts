@@ -5,6 +5,7 @@ import { context, diag, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, globalErrorHandler, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
+  createRedactor,
   openAuditLog,
   fromReadableSpan,
   type AuditPipeline,
@@ -12,6 +13,7 @@ import {
   type EvidenceStore,
   type NeutralSpan,
   type RedactionOptions,
+  type Redactor,
 } from '@agentrail/core';
 import type { Ledger } from '@agentrail/ledger';
 import { ATTR_AGENTRAIL_RECORD_HASH, ATTR_AGENTRAIL_RECORD_INDEX } from '@agentrail/semconv';
@@ -90,6 +92,8 @@ export class AuditSpanExporter implements SpanExporter {
   readonly #stats: AuditExporterStats = emptyStats();
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #forwarding = new Set<Promise<void>>();
+  /** For a caller's ledger pipeline that does not say which redactor it uses. */
+  #redactor: Redactor | undefined;
   #opening: Promise<OpenState> | undefined;
   #shutdown: Promise<void> | undefined;
   #forwardWarned = 0;
@@ -272,8 +276,9 @@ export class AuditSpanExporter implements SpanExporter {
     this.#stats.exports++;
     this.#stats.spans += spans.length;
     let results: ConsumeResult[];
+    let pipeline: AuditPipeline;
     try {
-      const { pipeline } = await this.#open();
+      ({ pipeline } = await this.#open());
       const neutral: NeutralSpan[] = spans.map((s) => fromReadableSpan(s));
       results = await pipeline.consume(neutral, { via: 'exporter' });
     } catch (err) {
@@ -291,7 +296,7 @@ export class AuditSpanExporter implements SpanExporter {
     // Only audited spans are forwarded: the trace backend never shows an action the log lacks.
     if (this.#options.forwardTo) {
       try {
-        this.#forward(this.#options.forwardTo, spans, results);
+        this.#forward(this.#options.forwardTo, spans, results, pipeline.redactor ?? (this.#redactor ??= createRedactor(this.#options.redaction)));
       } catch (err) {
         this.#forwardFailed(spans.length, toError(err)); // the records are durable either way
       }
@@ -299,17 +304,17 @@ export class AuditSpanExporter implements SpanExporter {
     return { code: ExportResultCode.SUCCESS };
   }
 
-  #forward(target: SpanExporter, spans: ReadableSpan[], results: readonly ConsumeResult[]): void {
+  #forward(target: SpanExporter, spans: ReadableSpan[], results: readonly ConsumeResult[], redactor: Redactor): void {
     const n = spans.length;
     if (this.#stats.forwardPending + n > this.#maxPendingForwardSpans) {
       this.#forwardFailed(n, new Error(`more than ${this.#maxPendingForwardSpans} spans are waiting for the forward exporter`));
       return;
     }
+    // Every forwarded span is a redacted view: the trace backend gets no secret the log would not hold.
     const linked = spans.map((span, i) => {
       const r = results[i];
-      if (r?.status !== 'recorded') return span;
-      const extra: Attributes = { [ATTR_AGENTRAIL_RECORD_INDEX]: r.index, [ATTR_AGENTRAIL_RECORD_HASH]: r.recordHash };
-      return new LinkedSpan(span, extra);
+      const extra: Attributes = r?.status === 'recorded' ? { [ATTR_AGENTRAIL_RECORD_INDEX]: r.index, [ATTR_AGENTRAIL_RECORD_HASH]: r.recordHash } : {};
+      return new LinkedSpan(span, extra, redactor);
     });
     this.#stats.forwardPending += n;
     const settled = new Promise<void>((resolve) => {
